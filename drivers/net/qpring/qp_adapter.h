@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The qpring authors
+ */
+/*
+ * The emulated hardware adapter (claim 1): it selects a posted slot,
+ * performs the WQE's task (send a frame onto the wire, or place an arriving
+ * frame into a posted receive buffer) and then sets the slot's indicator.
+ * One qp_hwq is the "hardware" of one queue: its register file, the state
+ * only the adapter writes, and the slot ring, in one memzone.
+ */
+#ifndef QP_ADAPTER_H
+#define QP_ADAPTER_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+
+#include "qp_slot.h"
+#include "qp_regs.h"
+
+struct rte_mbuf;
+
+/* Ring size limits (slots per queue); sizes are powers of two. */
+#define QP_RING_MIN 16u
+#define QP_RING_MAX 32768u
+
+/* Receive filter of an RQ, written by the control path of the receiving
+ * port, read by whoever delivers into the RQ.
+ */
+#define QP_RXF_PROMISC  0x1u
+#define QP_RXF_ALLMULTI 0x2u
+
+/*
+ * State written only by the adapter instance that serves the queue. For a
+ * send queue that is the lcore running its adapter (the transmitting lcore
+ * in inline mode); for a receive queue it is the adapter serving the send
+ * queue cabled to it (one sender per receive queue, so one writer). On its
+ * own cache line(s), away from the register line and from the driver's
+ * queue struct.
+ */
+struct qp_adapter_q {
+	uint32_t head;        /* next slot the adapter serves (monotonic) */
+	uint32_t mask;        /* size - 1 */
+	uint32_t wire_busy;   /* send queue: inside qp_adapter_service_sq() */
+	uint32_t rx_filter;   /* receive queue: QP_RXF_*; control path writes */
+	uint64_t mac;         /* receive queue: unicast address accepted, in
+			       * the low six bytes as they stand on the wire
+			       * (qp_mac_word()); control path writes */
+	/* counters, monotonic; readers snapshot them */
+	uint64_t serviced;    /* WQEs completed */
+	uint64_t polls;       /* service calls */
+	uint64_t idle_polls;  /* service calls that found nothing pending */
+	uint64_t no_link;     /* send: frames discarded, no receiver */
+	uint64_t no_buffer;   /* receive: frames dropped, no posted buffer */
+	uint64_t too_big;     /* receive: frames longer than the posted buffer */
+	uint64_t filtered;    /* receive: frames rejected by the MAC filter */
+} __rte_cache_aligned;
+
+/* One queue's hardware: register file, adapter state, slots. */
+struct qp_hwq {
+	struct qp_regs regs;
+	struct qp_adapter_q ad;
+	struct qp_slot slots[] __rte_cache_aligned;
+};
+
+/* The six bytes of a MAC address as one comparable word. */
+static inline uint64_t
+qp_mac_word(const void *mac)
+{
+	uint64_t w = 0;
+
+	memcpy(&w, mac, RTE_ETHER_ADDR_LEN);
+	return w;
+}
+
+static inline size_t
+qp_hwq_size(uint32_t nb_slots)
+{
+	return sizeof(struct qp_hwq) + (size_t)nb_slots * sizeof(struct qp_slot);
+}
+
+/* Control path: zero a queue's hardware and give every slot to the driver. */
+void qp_hwq_init(struct qp_hwq *q, uint32_t nb_slots);
+
+/*
+ * Service up to @budget pending send WQEs of @sq: deliver each frame into
+ * the next posted slot of @rq (NULL: no receiver, frames are discarded and
+ * counted), then complete the send slot. @zero_copy moves the send mbuf
+ * into the receive slot and the posted receive mbuf into the send slot
+ * instead of copying bytes. Returns the number of send WQEs completed.
+ * Caller: the one lcore that runs the adapter of @sq.
+ */
+uint32_t qp_adapter_service_sq(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy,
+			       uint32_t budget);
+
+/*
+ * Control path, queue stopped and no adapter running: complete every posted
+ * WQE with QP_ST_FLUSHED and return how many there were. Their buffers stay
+ * in the slots for the driver to free.
+ */
+uint32_t qp_hwq_flush(struct qp_hwq *q);
+
+/* Number of slots the driver owns (indicator DONE), by scanning indicators. */
+uint32_t qp_hwq_count_done(const struct qp_hwq *q);
+
+#endif /* QP_ADAPTER_H */

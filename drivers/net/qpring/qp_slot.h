@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The qpring authors
+ */
+/*
+ * Slot layout and the inline helpers that move a slot between its owners.
+ * This is the memory the driver and the emulated adapter both read: one
+ * work queue element (WQE) and its own completion indicator per slot.
+ *
+ * Ownership of a slot, at every moment (compare the virtio packed ring):
+ *
+ *   indicator == QP_IND_DONE   the DRIVER owns the slot. For a send slot the
+ *                              frame has left (or was dropped and counted);
+ *                              for a receive slot a result (length, status)
+ *                              is waiting to be harvested. The driver may
+ *                              read the result and may overwrite the WQE.
+ *   indicator == QP_IND_POSTED the ADAPTER owns the slot. The driver must not
+ *                              read or write any field of it.
+ *
+ * Transitions:
+ *   driver:  DONE -> POSTED  qp_slot_post(): WQE fields with plain stores,
+ *            then the indicator; all published to the adapter by the
+ *            release in qp_doorbell_ring() (qp_regs.h).
+ *   adapter: POSTED -> DONE  qp_slot_complete(): result fields with plain
+ *            stores, then the indicator with release (edge A1 below). The
+ *            driver's acquire load in qp_slot_is_done() (D1) pairs with it.
+ *
+ * Nothing else is ever written by both sides, so no slot field needs a
+ * read-modify-write. Ring sizes are powers of two; indexes are masked.
+ */
+#ifndef QP_SLOT_H
+#define QP_SLOT_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include <rte_common.h>
+
+/* Indicator values. POSTED is zero so a freshly zeroed ring is impossible to
+ * mistake for a ring of completions: the ring set-up writes DONE explicitly.
+ */
+#define QP_IND_POSTED 0x0000u
+#define QP_IND_DONE   0x00d1u
+
+/* WQE flags (driver -> adapter). */
+#define QP_WQE_F_SEND 0x0001u /* send WQE: addr/len describe a frame */
+#define QP_WQE_F_RECV 0x0002u /* receive WQE: addr/len describe an empty buffer */
+
+/* Completion status (adapter -> driver). */
+#define QP_ST_OK        0u /* serviced */
+#define QP_ST_NO_LINK   1u /* send: no receiver on the wire, frame discarded */
+#define QP_ST_TOO_BIG   2u /* receive: frame longer than the posted buffer */
+#define QP_ST_ERROR     3u /* injected or media error */
+#define QP_ST_FLUSHED   4u /* queue stopped before the WQE was serviced */
+#define QP_ST_MAX       QP_ST_FLUSHED
+
+/*
+ * One slot: 32 bytes, two per cache line, naturally aligned so that the low
+ * five bits of a slot's virtual address are zero (qp_regs.h uses bit 0 of the
+ * doorbell for the in-service bit).
+ *
+ * The frame is described by (addr, len) for its first buffer; a multi-buffer
+ * send carries its remaining buffers in the mbuf chain named by cookie, and
+ * nb_segs says how many there are.
+ */
+struct qp_slot {
+	/* WQE: written by the driver while it owns the slot. */
+	uint64_t addr;       /* VA of the (first) data buffer */
+	uint64_t cookie;     /* driver's mbuf; moved only in zero-copy mode */
+	uint32_t len;        /* send: frame length; receive: buffer capacity */
+	uint16_t flags;      /* QP_WQE_F_* */
+	uint16_t nb_segs;    /* send: buffers in the frame (>= 1) */
+	/* Result: written by the adapter while it owns the slot. */
+	uint32_t res_len;    /* bytes placed (receive) or sent (send) */
+	uint16_t res_status; /* QP_ST_* */
+	/* Completion indicator: written last by its writer, read first. */
+	uint16_t indicator;  /* QP_IND_* */
+};
+
+#define QP_SLOT_SIZE 32u
+
+/* The layout is shared by the adapter, the driver and any process that maps
+ * the queue: pin it.
+ */
+_Static_assert(sizeof(struct qp_slot) == QP_SLOT_SIZE, "slot must be 32 bytes");
+_Static_assert(offsetof(struct qp_slot, res_len) == 24, "result at byte 24");
+_Static_assert(offsetof(struct qp_slot, indicator) == 30, "indicator is the last word");
+
+/* D1: driver's acquire load of the indicator. Pairs with A1 in
+ * qp_slot_complete(): once DONE is seen, res_len/res_status and (zero-copy)
+ * cookie written by the adapter are visible.
+ */
+static __rte_always_inline int
+qp_slot_is_done(const struct qp_slot *s)
+{
+	return __atomic_load_n(&s->indicator, __ATOMIC_ACQUIRE) == QP_IND_DONE;
+}
+
+/* Driver: hand a filled WQE to the adapter. A relaxed store suffices: the
+ * adapter does not look at the slot until the doorbell's release (R1 in
+ * qp_doorbell_ring()) has published every WQE of the burst.
+ */
+static __rte_always_inline void
+qp_slot_post(struct qp_slot *s, uint64_t addr, uint32_t len, uint64_t cookie,
+	     uint16_t flags, uint16_t nb_segs)
+{
+	s->addr = addr;
+	s->len = len;
+	s->cookie = cookie;
+	s->flags = flags;
+	s->nb_segs = nb_segs;
+	__atomic_store_n(&s->indicator, QP_IND_POSTED, __ATOMIC_RELAXED);
+}
+
+/* A1: adapter's completion. The result is written with plain stores and the
+ * indicator last with release; pairs with D1 in qp_slot_is_done().
+ */
+static __rte_always_inline void
+qp_slot_complete(struct qp_slot *s, uint32_t res_len, uint16_t status)
+{
+	s->res_len = res_len;
+	s->res_status = status;
+	__atomic_store_n(&s->indicator, QP_IND_DONE, __ATOMIC_RELEASE);
+}
+
+/* Control path only (queue set-up/stop, no other side running): return a
+ * slot to the driver with no WQE in it.
+ */
+static inline void
+qp_slot_reset(struct qp_slot *s)
+{
+	s->addr = 0;
+	s->cookie = 0;
+	s->len = 0;
+	s->flags = 0;
+	s->nb_segs = 0;
+	s->res_len = 0;
+	s->res_status = QP_ST_OK;
+	__atomic_store_n(&s->indicator, QP_IND_DONE, __ATOMIC_RELAXED);
+}
+
+#endif /* QP_SLOT_H */

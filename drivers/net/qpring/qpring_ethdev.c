@@ -1,0 +1,1550 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The qpring authors
+ */
+/*
+ * net_qpring ethdev glue: devargs, the registry of cabled ports, dev_ops
+ * (queue pairs, start/stop, stats, xstats, register dump), the telemetry
+ * command, the PMD-specific API and probe/remove.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bus_vdev_driver.h>
+#include <ethdev_driver.h>
+#include <ethdev_vdev.h>
+#include <rte_cycles.h>
+#include <rte_devargs.h>
+#include <rte_kvargs.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_memzone.h>
+#include <rte_pause.h>
+#include <rte_spinlock.h>
+#include <rte_string_fns.h>
+#include <rte_telemetry.h>
+
+#include "qpring.h"
+#include "rte_pmd_qpring.h"
+
+#define QPRING_ARG_MAC     "mac"
+#define QPRING_ARG_PEER    "peer"
+#define QPRING_ARG_COPY    "copy"
+#define QPRING_ARG_ADAPTER "adapter"
+
+static const char *const valid_arguments[] = {
+	QPRING_ARG_MAC,
+	QPRING_ARG_PEER,
+	QPRING_ARG_COPY,
+	QPRING_ARG_ADAPTER,
+	NULL
+};
+
+/* Version of the register dump layout (rte_eth_dev_get_reg_info()). */
+#define QPRING_REGS_VERSION 1u
+#define QPRING_REGS_PER_QUEUE 8u
+
+/* How long a control path waits for an adapter to leave the wire guard. */
+#define QPRING_QUIESCE_MS 1000u
+
+struct qpring_args {
+	struct rte_ether_addr mac;
+	int mac_given;
+	char peer[RTE_DEV_NAME_MAX_LEN];
+	uint8_t copy;
+	uint8_t adapter_mode;
+};
+
+/*
+ * The registry of this process's qpring ports, used to cable peers. Taken
+ * by the control path only (probe, close, start, stop, queue set-up and
+ * release), never by the fast path.
+ */
+static TAILQ_HEAD(, qpring_port) qpring_ports = TAILQ_HEAD_INITIALIZER(qpring_ports);
+static rte_spinlock_t qpring_lock = RTE_SPINLOCK_INITIALIZER;
+
+static const struct eth_dev_ops qpring_ops;
+
+static inline struct rte_eth_dev *
+qpring_port_dev(const struct qpring_port *p)
+{
+	return &rte_eth_devices[p->port_id];
+}
+
+/* ---------------------------------------------------------------- devargs */
+
+static int
+qpring_arg_mac(const char *key, const char *value, void *opaque)
+{
+	struct qpring_args *a = opaque;
+
+	if (value == NULL || rte_ether_unformat_addr(value, &a->mac) != 0 ||
+	    !rte_is_unicast_ether_addr(&a->mac) || rte_is_zero_ether_addr(&a->mac)) {
+		QPRING_LOG(ERR, "%s=%s: expected a unicast MAC address xx:xx:xx:xx:xx:xx",
+			   key, value ? value : "(none)");
+		return -EINVAL;
+	}
+	a->mac_given = 1;
+	return 0;
+}
+
+static int
+qpring_arg_peer(const char *key, const char *value, void *opaque)
+{
+	struct qpring_args *a = opaque;
+
+	if (value == NULL || value[0] == '\0' ||
+	    strlcpy(a->peer, value, sizeof(a->peer)) >= sizeof(a->peer)) {
+		QPRING_LOG(ERR, "%s=%s: expected the name of another net_qpring vdev",
+			   key, value ? value : "(none)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+qpring_arg_bool(const char *key, const char *value, void *opaque)
+{
+	uint8_t *out = opaque;
+
+	if (value == NULL || (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)) {
+		QPRING_LOG(ERR, "%s=%s: expected 0 or 1", key, value ? value : "(none)");
+		return -EINVAL;
+	}
+	*out = (uint8_t)(value[0] - '0');
+	return 0;
+}
+
+static int
+qpring_arg_adapter(const char *key, const char *value, void *opaque)
+{
+	uint8_t *out = opaque;
+
+	if (value != NULL && strcmp(value, "inline") == 0) {
+		*out = QPRING_ADAPTER_INLINE;
+	} else if (value != NULL && strcmp(value, "manual") == 0) {
+		*out = QPRING_ADAPTER_MANUAL;
+	} else {
+		QPRING_LOG(ERR, "%s=%s: expected inline or manual", key,
+			   value ? value : "(none)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+qpring_parse_args(const char *name, const char *params, struct qpring_args *a)
+{
+	struct rte_kvargs *kv;
+	int ret = 0;
+
+	if (params == NULL || params[0] == '\0')
+		return 0;
+	kv = rte_kvargs_parse(params, valid_arguments);
+	if (kv == NULL) {
+		QPRING_LOG(ERR, "%s: cannot parse devargs \"%s\"; accepted keys: "
+			   "mac, peer, copy, adapter", name, params);
+		return -EINVAL;
+	}
+	if (rte_kvargs_count(kv, QPRING_ARG_PEER) > 1 ||
+	    rte_kvargs_count(kv, QPRING_ARG_MAC) > 1 ||
+	    rte_kvargs_count(kv, QPRING_ARG_COPY) > 1 ||
+	    rte_kvargs_count(kv, QPRING_ARG_ADAPTER) > 1) {
+		QPRING_LOG(ERR, "%s: a devarg is given more than once in \"%s\"", name, params);
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = rte_kvargs_process(kv, QPRING_ARG_MAC, qpring_arg_mac, a);
+	if (ret == 0)
+		ret = rte_kvargs_process(kv, QPRING_ARG_PEER, qpring_arg_peer, a);
+	if (ret == 0)
+		ret = rte_kvargs_process(kv, QPRING_ARG_COPY, qpring_arg_bool, &a->copy);
+	if (ret == 0)
+		ret = rte_kvargs_process(kv, QPRING_ARG_ADAPTER, qpring_arg_adapter,
+					 &a->adapter_mode);
+	if (ret != 0)
+		ret = -EINVAL;
+out:
+	rte_kvargs_free(kv);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ wire */
+
+/*
+ * G2: wait until no adapter of @sender's send queues is inside the wire
+ * guard. The caller has just unpublished something those adapters may
+ * deliver into (wire_dst or an rx_live[] entry). Pairs with G1/G3 in
+ * qpring_wire_service(). Registry lock held (keeps the queue array still).
+ */
+static void
+qpring_wire_quiesce(struct qpring_port *sender)
+{
+	struct rte_eth_dev *dev = qpring_port_dev(sender);
+	uint64_t limit = rte_get_timer_cycles() + rte_get_timer_hz() * QPRING_QUIESCE_MS / 1000;
+	uint16_t q;
+
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		struct qpring_txq *txq = dev->data->tx_queues[q];
+
+		if (txq == NULL)
+			continue;
+		/* Acquire: pairs with G3, the adapter's release on leaving. */
+		while (__atomic_load_n(&txq->hw->ad.wire_busy, __ATOMIC_ACQUIRE) != 0) {
+			if (rte_get_timer_cycles() > limit) {
+				QPRING_LOG(ERR, "port %u txq %u: adapter still on the wire after %u ms",
+					   sender->port_id, q, QPRING_QUIESCE_MS);
+				break;
+			}
+			rte_pause();
+		}
+	}
+}
+
+/* The port whose adapters deliver into @p's receive queues. */
+static struct qpring_port *
+qpring_wire_sender(struct qpring_port *p)
+{
+	if (p->peer != NULL)
+		return p->peer;
+	return p->peer_name[0] == '\0' ? p : NULL;
+}
+
+static void
+qpring_link_refresh(struct qpring_port *p)
+{
+	struct rte_eth_link link = {
+		.link_speed = RTE_ETH_SPEED_NUM_100G,
+		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+		.link_autoneg = RTE_ETH_LINK_FIXED,
+	};
+	struct qpring_port *dst = p->wire_dst;
+
+	link.link_status = p->started && dst != NULL && dst->started ?
+		RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN;
+	rte_eth_linkstatus_set(qpring_port_dev(p), &link);
+}
+
+/* Registry lock held. P1: publish with release; pairs with the adapter's
+ * acquire loads in qpring_wire_service().
+ */
+static void
+qpring_cable(struct qpring_port *a, struct qpring_port *b)
+{
+	a->peer = b;
+	b->peer = a;
+	__atomic_store_n(&a->wire_dst, b, __ATOMIC_RELEASE);
+	__atomic_store_n(&b->wire_dst, a, __ATOMIC_RELEASE);
+	qpring_link_refresh(a);
+	qpring_link_refresh(b);
+	QPRING_LOG(INFO, "%s <-> %s cabled", a->name, b->name);
+}
+
+/* Registry lock held, @p stopped. */
+static void
+qpring_uncable(struct qpring_port *p)
+{
+	struct qpring_port *b = p->peer;
+
+	__atomic_store_n(&p->wire_dst, NULL, __ATOMIC_RELEASE);
+	if (b == NULL)
+		return;
+	__atomic_store_n(&b->wire_dst, NULL, __ATOMIC_RELEASE);
+	qpring_wire_quiesce(b); /* b's adapters may be delivering into p */
+	b->peer = NULL;
+	p->peer = NULL;
+	/* A cable b asked for survives: if p comes back it is re-cabled. */
+	if (strcmp(b->peer_name, p->name) != 0)
+		b->peer_name[0] = '\0';
+	qpring_link_refresh(b);
+	QPRING_LOG(INFO, "%s <-> %s uncabled", p->name, b->name);
+}
+
+static struct qpring_port *
+qpring_find(const char *name)
+{
+	struct qpring_port *p;
+
+	TAILQ_FOREACH(p, &qpring_ports, next)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
+/* Is a vdev of this name waiting to be probed (given with --vdev)? */
+static int
+qpring_vdev_pending(const char *name)
+{
+	struct rte_devargs *da;
+
+	RTE_EAL_DEVARGS_FOREACH("vdev", da)
+		if (strcmp(da->name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Registry lock held. Validate @p's cabling against the registry and cable
+ * it: to the peer it names, or to a port that named it. Returns 0 or a
+ * negative errno with the reason logged.
+ */
+static int
+qpring_register(struct qpring_port *p)
+{
+	struct qpring_port *q, *peer = NULL;
+
+	TAILQ_FOREACH(q, &qpring_ports, next) {
+		if (p->peer_name[0] != '\0' && q->peer == NULL &&
+		    strcmp(q->peer_name, p->peer_name) == 0 &&
+		    strcmp(p->peer_name, q->name) != 0) {
+			QPRING_LOG(ERR, "%s: peer=%s is already claimed by %s (a cable joins two ports)",
+				   p->name, p->peer_name, q->name);
+			return -EEXIST;
+		}
+		if (strcmp(q->peer_name, p->name) == 0 && q->peer == NULL) {
+			if (p->peer_name[0] != '\0' && strcmp(p->peer_name, q->name) != 0) {
+				QPRING_LOG(ERR, "%s: peer=%s, but %s already names %s as its peer",
+					   p->name, p->peer_name, q->name, p->name);
+				return -EEXIST;
+			}
+			peer = q;
+		}
+	}
+	if (p->peer_name[0] != '\0' && peer == NULL) {
+		if (strcmp(p->peer_name, p->name) == 0) {
+			QPRING_LOG(ERR, "%s: peer=%s names the port itself; omit peer for loopback",
+				   p->name, p->peer_name);
+			return -EINVAL;
+		}
+		peer = qpring_find(p->peer_name);
+		if (peer != NULL && peer->peer != NULL) {
+			QPRING_LOG(ERR, "%s: peer=%s is already cabled to %s",
+				   p->name, p->peer_name, peer->peer->name);
+			return -EBUSY;
+		}
+		if (peer != NULL && peer->peer_name[0] != '\0' &&
+		    strcmp(peer->peer_name, p->name) != 0) {
+			QPRING_LOG(ERR, "%s: peer=%s is waiting for its own peer %s",
+				   p->name, p->peer_name, peer->peer_name);
+			return -EBUSY;
+		}
+		if (peer != NULL && peer->copy != p->copy) {
+			QPRING_LOG(ERR, "%s: copy=%u but peer %s has copy=%u; both ends of a cable "
+				   "must agree", p->name, p->copy, peer->name, peer->copy);
+			return -EINVAL;
+		}
+		if (peer == NULL && !qpring_vdev_pending(p->peer_name)) {
+			QPRING_LOG(ERR, "%s: peer=%s: no such net_qpring device (probed or given "
+				   "with --vdev)", p->name, p->peer_name);
+			return -ENODEV;
+		}
+	} else if (peer != NULL && peer->copy != p->copy) {
+		QPRING_LOG(ERR, "%s: copy=%u but %s, which names it as peer, has copy=%u",
+			   p->name, p->copy, peer->name, peer->copy);
+		return -EINVAL;
+	}
+
+	TAILQ_INSERT_TAIL(&qpring_ports, p, next);
+	if (peer != NULL)
+		qpring_cable(p, peer);
+	else if (p->peer_name[0] == '\0')
+		__atomic_store_n(&p->wire_dst, p, __ATOMIC_RELEASE); /* loopback, P1 */
+	return 0;
+}
+
+/* ------------------------------------------------------------ queues */
+
+static int
+qpring_check_ring(const struct rte_eth_dev *dev, const char *dir, uint16_t qid,
+		  uint16_t nb_desc)
+{
+	if (!rte_is_power_of_2(nb_desc) || nb_desc < QP_RING_MIN || nb_desc > QP_RING_MAX) {
+		QPRING_LOG(ERR, "port %u %s queue %u: %u descriptors; a ring holds a power of "
+			   "two from %u to %u slots", dev->data->port_id, dir, qid, nb_desc,
+			   QP_RING_MIN, QP_RING_MAX);
+		return -EINVAL;
+	}
+	if (qid >= QPRING_MAX_QPS)
+		return -EINVAL;
+	return 0;
+}
+
+static const struct rte_memzone *
+qpring_hwq_alloc(const struct rte_eth_dev *dev, char dir, uint16_t qid, uint16_t nb_desc,
+		 unsigned int socket)
+{
+	char name[RTE_MEMZONE_NAMESIZE];
+	const struct rte_memzone *mz;
+
+	snprintf(name, sizeof(name), "qpring_p%u_%cq%u", dev->data->port_id, dir, qid);
+	mz = rte_memzone_reserve_aligned(name, qp_hwq_size(nb_desc), (int)socket, 0,
+					 RTE_CACHE_LINE_SIZE);
+	if (mz == NULL) {
+		QPRING_LOG(ERR, "port %u %cq %u: cannot reserve memzone %s of %zu bytes on "
+			   "socket %d: %s", dev->data->port_id, dir, qid, name,
+			   qp_hwq_size(nb_desc), (int)socket, rte_strerror(rte_errno));
+		return NULL;
+	}
+	qp_hwq_init(mz->addr, nb_desc);
+	return mz;
+}
+
+static void
+qpring_rx_filter_apply(const struct qpring_port *p, struct qpring_rxq *rxq)
+{
+	const struct rte_eth_dev *dev = qpring_port_dev(p);
+	uint32_t f = (dev->data->promiscuous ? QP_RXF_PROMISC : 0) |
+		     (dev->data->all_multicast ? QP_RXF_ALLMULTI : 0);
+
+	__atomic_store_n(&rxq->hw->ad.mac, qp_mac_word(&p->mac), __ATOMIC_RELAXED);
+	__atomic_store_n(&rxq->hw->ad.rx_filter, f, __ATOMIC_RELAXED);
+}
+
+static void
+qpring_rx_filter_update(struct rte_eth_dev *dev)
+{
+	struct qpring_port *p = dev->data->dev_private;
+	uint16_t q;
+
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
+		if (dev->data->rx_queues[q] != NULL)
+			qpring_rx_filter_apply(p, dev->data->rx_queues[q]);
+}
+
+static uint32_t
+qpring_rx_buf_room(const struct rte_mempool *mp)
+{
+	return rte_pktmbuf_data_room_size((struct rte_mempool *)(uintptr_t)mp) -
+	       RTE_PKTMBUF_HEADROOM;
+}
+
+static int
+qpring_rxq_start_locked(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct qpring_port *p = dev->data->dev_private;
+	struct qpring_rxq *rxq = dev->data->rx_queues[qid];
+	int ret;
+
+	if (rxq == NULL)
+		return -EINVAL;
+	if (rxq->started)
+		return 0;
+	qpring_rx_filter_apply(p, rxq);
+	ret = qpring_rxq_fill(rxq);
+	if (ret != 0)
+		return ret;
+	rxq->started = 1;
+	__atomic_store_n(&p->rx_live[qid], rxq, __ATOMIC_RELEASE); /* P1 */
+	dev->data->rx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STARTED;
+	return 0;
+}
+
+static void
+qpring_rxq_stop_locked(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct qpring_port *p = dev->data->dev_private;
+	struct qpring_rxq *rxq = dev->data->rx_queues[qid];
+	struct qpring_port *sender;
+
+	dev->data->rx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STOPPED;
+	if (rxq == NULL || !rxq->started)
+		return;
+	__atomic_store_n(&p->rx_live[qid], NULL, __ATOMIC_RELEASE);
+	sender = qpring_wire_sender(p);
+	if (sender != NULL)
+		qpring_wire_quiesce(sender);
+	qpring_rxq_drain(rxq);
+	rxq->started = 0;
+}
+
+static int
+qpring_txq_start_locked(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct qpring_port *p = dev->data->dev_private;
+	struct qpring_txq *txq = dev->data->tx_queues[qid];
+
+	if (txq == NULL)
+		return -EINVAL;
+	txq->max_frame = p->max_frame;
+	txq->started = 1;
+	dev->data->tx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STARTED;
+	return 0;
+}
+
+static void
+qpring_txq_stop_locked(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct qpring_txq *txq = dev->data->tx_queues[qid];
+
+	dev->data->tx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STOPPED;
+	if (txq == NULL || !txq->started)
+		return;
+	qpring_txq_drain(txq);
+	txq->started = 0;
+}
+
+static void
+qpring_rxq_free(struct qpring_rxq *rxq)
+{
+	if (rxq == NULL)
+		return;
+	qpring_rxq_drain(rxq);
+	rte_memzone_free(rxq->mz);
+	rte_free(rxq);
+}
+
+static void
+qpring_txq_free(struct qpring_txq *txq)
+{
+	if (txq == NULL)
+		return;
+	qpring_txq_drain(txq);
+	rte_memzone_free(txq->mz);
+	rte_free(txq);
+}
+
+static void
+qpring_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct qpring_port *p = dev->data->dev_private;
+
+	rte_spinlock_lock(&qpring_lock);
+	qpring_rxq_stop_locked(dev, qid);
+	__atomic_store_n(&p->rx_live[qid], NULL, __ATOMIC_RELEASE);
+	qpring_rxq_free(dev->data->rx_queues[qid]);
+	dev->data->rx_queues[qid] = NULL;
+	rte_spinlock_unlock(&qpring_lock);
+}
+
+static void
+qpring_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	rte_spinlock_lock(&qpring_lock);
+	qpring_txq_free(dev->data->tx_queues[qid]);
+	dev->data->tx_queues[qid] = NULL;
+	rte_spinlock_unlock(&qpring_lock);
+}
+
+static int
+qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		      unsigned int socket, const struct rte_eth_rxconf *conf,
+		      struct rte_mempool *mp)
+{
+	struct qpring_port *p = dev->data->dev_private;
+	struct qpring_rxq *rxq;
+	uint32_t room;
+	int ret;
+
+	ret = qpring_check_ring(dev, "rx", qid, nb_desc);
+	if (ret != 0)
+		return ret;
+	room = qpring_rx_buf_room(mp);
+	if (room < p->max_frame) {
+		QPRING_LOG(ERR, "port %u rx queue %u: buffers of mempool %s hold %u bytes, "
+			   "frames up to the MTU need %u", dev->data->port_id, qid, mp->name,
+			   room, p->max_frame);
+		return -EINVAL;
+	}
+	if (dev->data->rx_queues[qid] != NULL)
+		qpring_rx_queue_release(dev, qid);
+
+	rxq = rte_zmalloc_socket("qpring_rxq", sizeof(*rxq), RTE_CACHE_LINE_SIZE, (int)socket);
+	if (rxq == NULL) {
+		QPRING_LOG(ERR, "port %u rx queue %u: out of memory", dev->data->port_id, qid);
+		return -ENOMEM;
+	}
+	rxq->mz = qpring_hwq_alloc(dev, 'r', qid, nb_desc, socket);
+	if (rxq->mz == NULL) {
+		rte_free(rxq);
+		return -ENOMEM;
+	}
+	rxq->hw = rxq->mz->addr;
+	rxq->mask = nb_desc - 1u;
+	rxq->nb_desc = nb_desc;
+	rxq->queue_id = qid;
+	rxq->port_id = dev->data->port_id;
+	rxq->port = p;
+	rxq->mp = mp;
+	rxq->deferred_start = conf != NULL && conf->rx_deferred_start;
+
+	rte_spinlock_lock(&qpring_lock);
+	dev->data->rx_queues[qid] = rxq;
+	rte_spinlock_unlock(&qpring_lock);
+	return 0;
+}
+
+static int
+qpring_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		      unsigned int socket, const struct rte_eth_txconf *conf)
+{
+	struct qpring_port *p = dev->data->dev_private;
+	struct qpring_txq *txq;
+	int ret;
+
+	ret = qpring_check_ring(dev, "tx", qid, nb_desc);
+	if (ret != 0)
+		return ret;
+	if (dev->data->tx_queues[qid] != NULL)
+		qpring_tx_queue_release(dev, qid);
+
+	txq = rte_zmalloc_socket("qpring_txq", sizeof(*txq), RTE_CACHE_LINE_SIZE, (int)socket);
+	if (txq == NULL) {
+		QPRING_LOG(ERR, "port %u tx queue %u: out of memory", dev->data->port_id, qid);
+		return -ENOMEM;
+	}
+	txq->mz = qpring_hwq_alloc(dev, 't', qid, nb_desc, socket);
+	if (txq->mz == NULL) {
+		rte_free(txq);
+		return -ENOMEM;
+	}
+	txq->hw = txq->mz->addr;
+	txq->mask = nb_desc - 1u;
+	txq->nb_desc = nb_desc;
+	txq->queue_id = qid;
+	txq->port_id = dev->data->port_id;
+	txq->port = p;
+	txq->max_frame = p->max_frame;
+	txq->deferred_start = conf != NULL && conf->tx_deferred_start;
+
+	rte_spinlock_lock(&qpring_lock);
+	dev->data->tx_queues[qid] = txq;
+	rte_spinlock_unlock(&qpring_lock);
+	return 0;
+}
+
+static int
+qpring_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
+{
+	int ret;
+
+	rte_spinlock_lock(&qpring_lock);
+	ret = qpring_rxq_start_locked(dev, qid);
+	rte_spinlock_unlock(&qpring_lock);
+	return ret;
+}
+
+static int
+qpring_rx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
+{
+	rte_spinlock_lock(&qpring_lock);
+	qpring_rxq_stop_locked(dev, qid);
+	rte_spinlock_unlock(&qpring_lock);
+	return 0;
+}
+
+static int
+qpring_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
+{
+	int ret;
+
+	rte_spinlock_lock(&qpring_lock);
+	ret = qpring_txq_start_locked(dev, qid);
+	rte_spinlock_unlock(&qpring_lock);
+	return ret;
+}
+
+static int
+qpring_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
+{
+	rte_spinlock_lock(&qpring_lock);
+	qpring_txq_stop_locked(dev, qid);
+	rte_spinlock_unlock(&qpring_lock);
+	return 0;
+}
+
+/* ------------------------------------------------------------ dev ops */
+
+static int
+qpring_dev_configure(struct rte_eth_dev *dev)
+{
+	const struct rte_eth_conf *conf = &dev->data->dev_conf;
+
+	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE) {
+		QPRING_LOG(ERR, "port %u: rx mq_mode %d not supported (queue pair i carries "
+			   "what send queue i of the peer sends)", dev->data->port_id,
+			   conf->rxmode.mq_mode);
+		return -ENOTSUP;
+	}
+	if (conf->txmode.mq_mode != RTE_ETH_MQ_TX_NONE) {
+		QPRING_LOG(ERR, "port %u: tx mq_mode %d not supported", dev->data->port_id,
+			   conf->txmode.mq_mode);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static void
+qpring_stop_locked(struct rte_eth_dev *dev)
+{
+	struct qpring_port *p = dev->data->dev_private;
+	uint16_t q;
+
+	p->started = 0;
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
+		qpring_rxq_stop_locked(dev, q);
+	for (q = 0; q < dev->data->nb_tx_queues; q++)
+		qpring_txq_stop_locked(dev, q);
+	qpring_link_refresh(p);
+	if (p->peer != NULL)
+		qpring_link_refresh(p->peer);
+}
+
+static int
+qpring_dev_start(struct rte_eth_dev *dev)
+{
+	struct qpring_port *p = dev->data->dev_private;
+	uint16_t q;
+	int ret = 0;
+
+	p->max_frame = dev->data->mtu + QPRING_FRAME_OVERHEAD;
+	rte_spinlock_lock(&qpring_lock);
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		struct qpring_txq *txq = dev->data->tx_queues[q];
+
+		if (txq != NULL && !txq->deferred_start)
+			qpring_txq_start_locked(dev, q);
+	}
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		struct qpring_rxq *rxq = dev->data->rx_queues[q];
+
+		if (rxq == NULL || rxq->deferred_start)
+			continue;
+		ret = qpring_rxq_start_locked(dev, q);
+		if (ret != 0)
+			goto err_rxq;
+	}
+	p->started = 1;
+	qpring_link_refresh(p);
+	if (p->peer != NULL)
+		qpring_link_refresh(p->peer);
+	rte_spinlock_unlock(&qpring_lock);
+	return 0;
+
+err_rxq:
+	qpring_stop_locked(dev);
+	rte_spinlock_unlock(&qpring_lock);
+	return ret;
+}
+
+static int
+qpring_dev_stop(struct rte_eth_dev *dev)
+{
+	rte_spinlock_lock(&qpring_lock);
+	qpring_stop_locked(dev);
+	rte_spinlock_unlock(&qpring_lock);
+	dev->data->dev_started = 0;
+	return 0;
+}
+
+static int
+qpring_set_link(struct rte_eth_dev *dev, int up)
+{
+	RTE_SET_USED(up);
+	QPRING_LOG(ERR, "port %u: the link follows the cable; start or stop a port instead",
+		   dev->data->port_id);
+	return -ENOTSUP;
+}
+
+static int
+qpring_set_link_up(struct rte_eth_dev *dev)
+{
+	return qpring_set_link(dev, 1);
+}
+
+static int
+qpring_set_link_down(struct rte_eth_dev *dev)
+{
+	return qpring_set_link(dev, 0);
+}
+
+static void
+qpring_release_queues(struct rte_eth_dev *dev)
+{
+	uint16_t q;
+
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
+		if (dev->data->rx_queues[q] != NULL)
+			qpring_rx_queue_release(dev, q);
+	for (q = 0; q < dev->data->nb_tx_queues; q++)
+		if (dev->data->tx_queues[q] != NULL)
+			qpring_tx_queue_release(dev, q);
+}
+
+static int
+qpring_dev_close(struct rte_eth_dev *dev)
+{
+	struct qpring_port *p = dev->data->dev_private;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
+	rte_spinlock_lock(&qpring_lock);
+	if (p->started)
+		qpring_stop_locked(dev);
+	rte_spinlock_unlock(&qpring_lock);
+	qpring_release_queues(dev);
+	rte_spinlock_lock(&qpring_lock);
+	qpring_uncable(p);
+	TAILQ_REMOVE(&qpring_ports, p, next);
+	rte_spinlock_unlock(&qpring_lock);
+	return 0;
+}
+
+static int
+qpring_dev_reset(struct rte_eth_dev *dev)
+{
+	/* ethdev stopped the port; back to the state after probe: no queues. */
+	qpring_release_queues(dev);
+	return 0;
+}
+
+static int
+qpring_link_update(struct rte_eth_dev *dev, int wait_to_complete)
+{
+	struct rte_eth_link before = dev->data->dev_link;
+
+	RTE_SET_USED(wait_to_complete);
+	rte_spinlock_lock(&qpring_lock);
+	qpring_link_refresh(dev->data->dev_private);
+	rte_spinlock_unlock(&qpring_lock);
+	return before.link_status == dev->data->dev_link.link_status ? -1 : 0;
+}
+
+static int
+qpring_promiscuous_enable(struct rte_eth_dev *dev)
+{
+	dev->data->promiscuous = 1;
+	qpring_rx_filter_update(dev);
+	return 0;
+}
+
+static int
+qpring_promiscuous_disable(struct rte_eth_dev *dev)
+{
+	dev->data->promiscuous = 0;
+	qpring_rx_filter_update(dev);
+	return 0;
+}
+
+static int
+qpring_allmulticast_enable(struct rte_eth_dev *dev)
+{
+	dev->data->all_multicast = 1;
+	qpring_rx_filter_update(dev);
+	return 0;
+}
+
+static int
+qpring_allmulticast_disable(struct rte_eth_dev *dev)
+{
+	dev->data->all_multicast = 0;
+	qpring_rx_filter_update(dev);
+	return 0;
+}
+
+static int
+qpring_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
+{
+	struct qpring_port *p = dev->data->dev_private;
+
+	if (!rte_is_unicast_ether_addr(addr) || rte_is_zero_ether_addr(addr)) {
+		QPRING_LOG(ERR, "port %u: MAC address must be unicast and non-zero",
+			   dev->data->port_id);
+		return -EINVAL;
+	}
+	rte_ether_addr_copy(addr, &p->mac);
+	rte_ether_addr_copy(addr, &dev->data->mac_addrs[0]);
+	qpring_rx_filter_update(dev);
+	return 0;
+}
+
+static int
+qpring_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
+{
+	struct qpring_port *p = dev->data->dev_private;
+	uint32_t frame = (uint32_t)mtu + QPRING_FRAME_OVERHEAD;
+	uint16_t q;
+
+	if (mtu < QPRING_MIN_MTU || mtu > QPRING_MAX_MTU) {
+		QPRING_LOG(ERR, "port %u: MTU %u outside %u..%u", dev->data->port_id, mtu,
+			   QPRING_MIN_MTU, QPRING_MAX_MTU);
+		return -EINVAL;
+	}
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		struct qpring_rxq *rxq = dev->data->rx_queues[q];
+
+		if (rxq != NULL && qpring_rx_buf_room(rxq->mp) < frame) {
+			QPRING_LOG(ERR, "port %u: MTU %u needs %u-byte frames, but rx queue %u "
+				   "buffers hold %u", dev->data->port_id, mtu, frame, q,
+				   qpring_rx_buf_room(rxq->mp));
+			return -EINVAL;
+		}
+	}
+	p->max_frame = frame;
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		struct qpring_txq *txq = dev->data->tx_queues[q];
+
+		if (txq != NULL)
+			__atomic_store_n(&txq->max_frame, frame, __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
+static int
+qpring_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	RTE_SET_USED(dev);
+	info->max_mac_addrs = 1;
+	info->max_rx_pktlen = QPRING_MAX_FRAME;
+	info->min_rx_bufsize = RTE_ETHER_MIN_LEN;
+	info->min_mtu = QPRING_MIN_MTU;
+	info->max_mtu = QPRING_MAX_MTU;
+	info->max_rx_queues = QPRING_MAX_QPS;
+	info->max_tx_queues = QPRING_MAX_QPS;
+	info->rx_offload_capa = 0;
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->rx_desc_lim = (struct rte_eth_desc_lim){
+		.nb_max = QP_RING_MAX, .nb_min = QP_RING_MIN, .nb_align = 1,
+	};
+	info->tx_desc_lim = info->rx_desc_lim;
+	info->default_rxportconf.ring_size = QPRING_DEFAULT_RING;
+	info->default_txportconf.ring_size = QPRING_DEFAULT_RING;
+	info->default_rxportconf.nb_queues = 1;
+	info->default_txportconf.nb_queues = 1;
+	info->speed_capa = RTE_ETH_LINK_SPEED_100G | RTE_ETH_LINK_SPEED_FIXED;
+	info->dev_capa = RTE_ETH_DEV_CAPA_RUNTIME_RX_QUEUE_SETUP |
+			 RTE_ETH_DEV_CAPA_RUNTIME_TX_QUEUE_SETUP;
+	return 0;
+}
+
+/* ------------------------------------------------------ stats and xstats */
+
+static inline uint64_t
+qpring_load(const uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+/* Adapter counters, by offset into struct qp_adapter_q. */
+#define QP_AD(f) offsetof(struct qp_adapter_q, f)
+
+static inline uint64_t
+qpring_ad(const struct qp_hwq *hw, const struct qp_adapter_q *base, size_t off)
+{
+	return qpring_load((const uint64_t *)((const char *)&hw->ad + off)) -
+	       *(const uint64_t *)((const char *)base + off);
+}
+
+#define QP_TX(q, i) (qpring_load(&(q)->c[i]) - (q)->base[i])
+#define QP_RX(q, i) (qpring_load(&(q)->c[i]) - (q)->base[i])
+
+static int
+qpring_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
+{
+	uint16_t q;
+
+	memset(st, 0, sizeof(*st));
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		const struct qpring_rxq *rxq = dev->data->rx_queues[q];
+		uint64_t pk, by, er, ms;
+
+		if (rxq == NULL)
+			continue;
+		pk = QP_RX(rxq, QP_RXC_PKTS);
+		by = QP_RX(rxq, QP_RXC_BYTES);
+		er = QP_RX(rxq, QP_RXC_ERRORS) +
+		     qpring_ad(rxq->hw, &rxq->ad_base, QP_AD(too_big));
+		ms = qpring_ad(rxq->hw, &rxq->ad_base, QP_AD(no_buffer));
+		st->ipackets += pk;
+		st->ibytes += by;
+		st->ierrors += er;
+		st->imissed += ms;
+		st->rx_nombuf += QP_RX(rxq, QP_RXC_NOMBUF);
+		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_ipackets[q] = pk;
+			st->q_ibytes[q] = by;
+			st->q_errors[q] = er;
+		}
+	}
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		const struct qpring_txq *txq = dev->data->tx_queues[q];
+		uint64_t pk, by;
+
+		if (txq == NULL)
+			continue;
+		pk = QP_TX(txq, QP_TXC_PKTS);
+		by = QP_TX(txq, QP_TXC_BYTES);
+		st->opackets += pk;
+		st->obytes += by;
+		st->oerrors += QP_TX(txq, QP_TXC_BAD_FRAME) + QP_TX(txq, QP_TXC_ERRORS) +
+			       QP_TX(txq, QP_TXC_FLUSHED) +
+			       qpring_ad(txq->hw, &txq->ad_base, QP_AD(no_link));
+		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_opackets[q] = pk;
+			st->q_obytes[q] = by;
+		}
+	}
+	return 0;
+}
+
+static void
+qpring_ad_snapshot(const struct qp_hwq *hw, struct qp_adapter_q *base)
+{
+	static const size_t offs[] = {
+		QP_AD(serviced), QP_AD(polls), QP_AD(idle_polls), QP_AD(no_link),
+		QP_AD(no_buffer), QP_AD(too_big), QP_AD(filtered),
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(offs); i++)
+		*(uint64_t *)((char *)base + offs[i]) =
+			qpring_load((const uint64_t *)((const char *)&hw->ad + offs[i]));
+}
+
+static int
+qpring_stats_reset(struct rte_eth_dev *dev)
+{
+	uint16_t q;
+	unsigned int i;
+
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		struct qpring_rxq *rxq = dev->data->rx_queues[q];
+
+		if (rxq == NULL)
+			continue;
+		for (i = 0; i < QP_RXC_NR; i++)
+			rxq->base[i] = qpring_load(&rxq->c[i]);
+		qpring_ad_snapshot(rxq->hw, &rxq->ad_base);
+	}
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		struct qpring_txq *txq = dev->data->tx_queues[q];
+
+		if (txq == NULL)
+			continue;
+		for (i = 0; i < QP_TXC_NR; i++)
+			txq->base[i] = qpring_load(&txq->c[i]);
+		qpring_ad_snapshot(txq->hw, &txq->ad_base);
+	}
+	return 0;
+}
+
+/* Where an xstat's value comes from. */
+enum qpring_xsrc { XS_DRV, XS_AD, XS_REG };
+enum qpring_xreg { XR_DOORBELL_VA, XR_PENDING, XR_IN_SERVICE };
+
+struct qpring_xstat_def {
+	const char *name; /* after "rx_q<N>_" / "tx_q<N>_" */
+	uint8_t src;
+	size_t idx;       /* counter index, adapter offset, or register */
+};
+
+static const struct qpring_xstat_def qpring_tx_xstats[] = {
+	{ "doorbells",           XS_DRV, QP_TXC_DOORBELLS },
+	{ "wqes_posted",         XS_DRV, QP_TXC_PKTS },
+	{ "completions_reaped",  XS_DRV, QP_TXC_REAPED },
+	{ "ring_full_stalls",    XS_DRV, QP_TXC_RING_FULL },
+	{ "bad_frame_drops",     XS_DRV, QP_TXC_BAD_FRAME },
+	{ "error_completions",   XS_DRV, QP_TXC_ERRORS },
+	{ "flushed_wqes",        XS_DRV, QP_TXC_FLUSHED },
+	{ "no_link_drops",       XS_AD,  QP_AD(no_link) },
+	{ "adapter_serviced",    XS_AD,  QP_AD(serviced) },
+	{ "adapter_polls",       XS_AD,  QP_AD(polls) },
+	{ "adapter_idle_polls",  XS_AD,  QP_AD(idle_polls) },
+	{ "reg_doorbell",        XS_REG, XR_DOORBELL_VA },
+	{ "reg_pending",         XS_REG, XR_PENDING },
+	{ "reg_in_service",      XS_REG, XR_IN_SERVICE },
+};
+
+static const struct qpring_xstat_def qpring_rx_xstats[] = {
+	{ "doorbells",           XS_DRV, QP_RXC_DOORBELLS },
+	{ "wqes_posted",         XS_DRV, QP_RXC_POSTED },
+	{ "completions_reaped",  XS_DRV, QP_RXC_PKTS },
+	{ "mbuf_alloc_failures", XS_DRV, QP_RXC_NOMBUF },
+	{ "error_completions",   XS_DRV, QP_RXC_ERRORS },
+	{ "no_buffer_drops",     XS_AD,  QP_AD(no_buffer) },
+	{ "oversize_drops",      XS_AD,  QP_AD(too_big) },
+	{ "mac_filter_drops",    XS_AD,  QP_AD(filtered) },
+	{ "adapter_completions", XS_AD,  QP_AD(serviced) },
+	{ "reg_doorbell",        XS_REG, XR_DOORBELL_VA },
+	{ "reg_pending",         XS_REG, XR_PENDING },
+	{ "reg_in_service",      XS_REG, XR_IN_SERVICE },
+};
+
+#define QPRING_NB_TX_XSTATS RTE_DIM(qpring_tx_xstats)
+#define QPRING_NB_RX_XSTATS RTE_DIM(qpring_rx_xstats)
+
+static unsigned int
+qpring_xstats_count(const struct rte_eth_dev *dev)
+{
+	return dev->data->nb_rx_queues * QPRING_NB_RX_XSTATS +
+	       dev->data->nb_tx_queues * QPRING_NB_TX_XSTATS;
+}
+
+static uint64_t
+qpring_xstat_value(const struct qpring_xstat_def *d, const struct qp_hwq *hw,
+		   const uint64_t *c, const uint64_t *base, const struct qp_adapter_q *ad_base)
+{
+	if (hw == NULL)
+		return 0;
+	switch (d->src) {
+	case XS_DRV:
+		return qpring_load(&c[d->idx]) - base[d->idx];
+	case XS_AD:
+		return qpring_ad(hw, ad_base, d->idx);
+	default:
+		if (d->idx == XR_DOORBELL_VA)
+			return qp_regs_doorbell_va(&hw->regs);
+		if (d->idx == XR_PENDING)
+			return qp_regs_pending_peek(&hw->regs);
+		return qp_regs_in_service(&hw->regs);
+	}
+}
+
+static int
+qpring_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs, unsigned int n)
+{
+	unsigned int total = qpring_xstats_count(dev), k = 0, i;
+	uint16_t q;
+
+	if (xs == NULL || n < total)
+		return (int)total;
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		const struct qpring_rxq *rxq = dev->data->rx_queues[q];
+
+		for (i = 0; i < QPRING_NB_RX_XSTATS; i++, k++) {
+			xs[k].id = k;
+			xs[k].value = rxq == NULL ? 0 :
+				qpring_xstat_value(&qpring_rx_xstats[i], rxq->hw, rxq->c,
+						   rxq->base, &rxq->ad_base);
+		}
+	}
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		const struct qpring_txq *txq = dev->data->tx_queues[q];
+
+		for (i = 0; i < QPRING_NB_TX_XSTATS; i++, k++) {
+			xs[k].id = k;
+			xs[k].value = txq == NULL ? 0 :
+				qpring_xstat_value(&qpring_tx_xstats[i], txq->hw, txq->c,
+						   txq->base, &txq->ad_base);
+		}
+	}
+	return (int)k;
+}
+
+static int
+qpring_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
+			unsigned int size)
+{
+	unsigned int total = qpring_xstats_count(dev), k = 0, i;
+	uint16_t q;
+
+	if (names == NULL || size < total)
+		return (int)total;
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
+		for (i = 0; i < QPRING_NB_RX_XSTATS; i++, k++)
+			snprintf(names[k].name, sizeof(names[k].name), "rx_q%u_%s", q,
+				 qpring_rx_xstats[i].name);
+	for (q = 0; q < dev->data->nb_tx_queues; q++)
+		for (i = 0; i < QPRING_NB_TX_XSTATS; i++, k++)
+			snprintf(names[k].name, sizeof(names[k].name), "tx_q%u_%s", q,
+				 qpring_tx_xstats[i].name);
+	return (int)k;
+}
+
+static int
+qpring_xstats_reset(struct rte_eth_dev *dev)
+{
+	return qpring_stats_reset(dev);
+}
+
+/* --------------------------------------------------------- register dump */
+
+static const struct qp_hwq *
+qpring_queue_hw(const struct rte_eth_dev *dev, uint16_t qid, enum rte_pmd_qpring_dir dir,
+		uint32_t *driver_index)
+{
+	if (dir == RTE_PMD_QPRING_SQ) {
+		const struct qpring_txq *txq;
+
+		if (qid >= dev->data->nb_tx_queues || dev->data->tx_queues[qid] == NULL)
+			return NULL;
+		txq = dev->data->tx_queues[qid];
+		*driver_index = txq->tail;
+		return txq->hw;
+	} else {
+		const struct qpring_rxq *rxq;
+
+		if (qid >= dev->data->nb_rx_queues || dev->data->rx_queues[qid] == NULL)
+			return NULL;
+		rxq = dev->data->rx_queues[qid];
+		*driver_index = rxq->head;
+		return rxq->hw;
+	}
+}
+
+static void
+qpring_regs_fill(const struct qp_hwq *hw, uint32_t driver_index, struct rte_pmd_qpring_regs *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (hw == NULL)
+		return;
+	r->doorbell = __atomic_load_n(&hw->regs.doorbell, __ATOMIC_RELAXED);
+	r->doorbell_va = r->doorbell & QP_DB_VA_MASK;
+	r->in_service = (uint32_t)(r->doorbell & QP_DB_IN_SERVICE);
+	r->pending = qp_regs_pending_peek(&hw->regs);
+	r->size = hw->regs.size;
+	r->ring_va = hw->regs.ring_va;
+	r->driver_index = driver_index;
+	r->adapter_index = __atomic_load_n(&hw->ad.head, __ATOMIC_RELAXED);
+	r->done_slots = qp_hwq_count_done(hw);
+}
+
+static uint16_t
+qpring_nb_qps(const struct rte_eth_dev *dev)
+{
+	return RTE_MAX(dev->data->nb_rx_queues, dev->data->nb_tx_queues);
+}
+
+/*
+ * Register dump: 64-bit registers, QPRING_REGS_PER_QUEUE per queue, for
+ * each queue pair i the send queue's block and then the receive queue's:
+ *   0 DOORBELL (raw)  1 PENDING  2 IN_SERVICE  3 SIZE
+ *   4 RING_VA  5 DRIVER_INDEX  6 ADAPTER_INDEX  7 DONE_SLOTS
+ * A queue not set up reads as zeros. Only whole dumps are supported.
+ */
+static int
+qpring_get_reg(struct rte_eth_dev *dev, struct rte_dev_reg_info *info)
+{
+	uint32_t nregs = (uint32_t)qpring_nb_qps(dev) * 2u * QPRING_REGS_PER_QUEUE;
+	uint64_t *out = info->data;
+	uint16_t q;
+	int d;
+
+	if (out == NULL) {
+		info->length = nregs;
+		info->width = sizeof(uint64_t);
+		info->version = QPRING_REGS_VERSION;
+		return 0;
+	}
+	if ((info->length != 0 && info->length != nregs) || info->offset != 0) {
+		QPRING_LOG(ERR, "port %u: only a whole register dump (%u registers) is supported",
+			   dev->data->port_id, nregs);
+		return -ENOTSUP;
+	}
+	for (q = 0; q < qpring_nb_qps(dev); q++) {
+		for (d = RTE_PMD_QPRING_SQ; d <= RTE_PMD_QPRING_RQ; d++) {
+			struct rte_pmd_qpring_regs r;
+			uint32_t di = 0;
+
+			qpring_regs_fill(qpring_queue_hw(dev, q, d, &di), di, &r);
+			*out++ = r.doorbell;
+			*out++ = r.pending;
+			*out++ = r.in_service;
+			*out++ = r.size;
+			*out++ = r.ring_va;
+			*out++ = r.driver_index;
+			*out++ = r.adapter_index;
+			*out++ = r.done_slots;
+		}
+	}
+	info->length = nregs;
+	info->width = sizeof(uint64_t);
+	info->version = QPRING_REGS_VERSION;
+	return 0;
+}
+
+static const struct eth_dev_ops qpring_ops = {
+	.dev_configure = qpring_dev_configure,
+	.dev_start = qpring_dev_start,
+	.dev_stop = qpring_dev_stop,
+	.dev_set_link_up = qpring_set_link_up,
+	.dev_set_link_down = qpring_set_link_down,
+	.dev_close = qpring_dev_close,
+	.dev_reset = qpring_dev_reset,
+	.link_update = qpring_link_update,
+	.promiscuous_enable = qpring_promiscuous_enable,
+	.promiscuous_disable = qpring_promiscuous_disable,
+	.allmulticast_enable = qpring_allmulticast_enable,
+	.allmulticast_disable = qpring_allmulticast_disable,
+	.mac_addr_set = qpring_mac_addr_set,
+	.mtu_set = qpring_mtu_set,
+	.stats_get = qpring_stats_get,
+	.stats_reset = qpring_stats_reset,
+	.xstats_get = qpring_xstats_get,
+	.xstats_reset = qpring_xstats_reset,
+	.xstats_get_names = qpring_xstats_get_names,
+	.dev_infos_get = qpring_dev_infos_get,
+	.rx_queue_start = qpring_rx_queue_start,
+	.rx_queue_stop = qpring_rx_queue_stop,
+	.tx_queue_start = qpring_tx_queue_start,
+	.tx_queue_stop = qpring_tx_queue_stop,
+	.rx_queue_setup = qpring_rx_queue_setup,
+	.rx_queue_release = qpring_rx_queue_release,
+	.tx_queue_setup = qpring_tx_queue_setup,
+	.tx_queue_release = qpring_tx_queue_release,
+	.get_reg = qpring_get_reg,
+};
+
+/* ---------------------------------------------------- PMD-specific API */
+
+static struct rte_eth_dev *
+qpring_dev_of(uint16_t port_id, int *err)
+{
+	struct rte_eth_dev *dev;
+
+	if (!rte_eth_dev_is_valid_port(port_id)) {
+		*err = -ENODEV;
+		return NULL;
+	}
+	dev = &rte_eth_devices[port_id];
+	if (dev->dev_ops != &qpring_ops) {
+		*err = -ENOTSUP;
+		return NULL;
+	}
+	return dev;
+}
+
+int
+rte_pmd_qpring_regs_get(uint16_t port_id, uint16_t queue_id, enum rte_pmd_qpring_dir dir,
+			struct rte_pmd_qpring_regs *regs)
+{
+	const struct qp_hwq *hw;
+	struct rte_eth_dev *dev;
+	uint32_t di = 0;
+	int err = 0;
+
+	dev = qpring_dev_of(port_id, &err);
+	if (dev == NULL)
+		return err;
+	if (regs == NULL || (dir != RTE_PMD_QPRING_SQ && dir != RTE_PMD_QPRING_RQ))
+		return -EINVAL;
+	hw = qpring_queue_hw(dev, queue_id, dir, &di);
+	if (hw == NULL)
+		return -EINVAL;
+	qpring_regs_fill(hw, di, regs);
+	return 0;
+}
+
+int
+rte_pmd_qpring_adapter_poll(uint16_t port_id, unsigned int budget)
+{
+	struct rte_eth_dev *dev;
+	uint32_t n = 0;
+	uint16_t q;
+	int err = 0;
+
+	dev = qpring_dev_of(port_id, &err);
+	if (dev == NULL)
+		return err;
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		struct qpring_txq *txq = dev->data->tx_queues[q];
+
+		if (txq != NULL && txq->started)
+			n += qpring_adapter_run_txq(txq, budget);
+	}
+	return (int)RTE_MIN(n, (uint32_t)INT32_MAX);
+}
+
+/* ---------------------------------------------------------- telemetry */
+
+static void
+qpring_tel_queue(struct rte_tel_data *d, const char *name, const struct qp_hwq *hw,
+		 uint32_t driver_index)
+{
+	struct rte_tel_data *q = rte_tel_data_alloc();
+	struct rte_pmd_qpring_regs r;
+
+	if (q == NULL)
+		return;
+	qpring_regs_fill(hw, driver_index, &r);
+	rte_tel_data_start_dict(q);
+	rte_tel_data_add_dict_u64(q, "doorbell", r.doorbell);
+	rte_tel_data_add_dict_u64(q, "doorbell_va", r.doorbell_va);
+	rte_tel_data_add_dict_u64(q, "in_service", r.in_service);
+	rte_tel_data_add_dict_u64(q, "pending", r.pending);
+	rte_tel_data_add_dict_u64(q, "size", r.size);
+	rte_tel_data_add_dict_u64(q, "ring_va", r.ring_va);
+	rte_tel_data_add_dict_u64(q, "driver_index", r.driver_index);
+	rte_tel_data_add_dict_u64(q, "adapter_index", r.adapter_index);
+	rte_tel_data_add_dict_u64(q, "done_slots", r.done_slots);
+	rte_tel_data_add_dict_container(d, name, q, 0);
+}
+
+static int
+qpring_tel_regs(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct rte_eth_dev *dev;
+	char *end = NULL;
+	unsigned long port;
+	uint16_t q;
+	int err = 0;
+
+	RTE_SET_USED(cmd);
+	if (params == NULL || params[0] == '\0')
+		return -EINVAL;
+	port = strtoul(params, &end, 10);
+	if (end == params || *end != '\0' || port >= RTE_MAX_ETHPORTS)
+		return -EINVAL;
+	dev = qpring_dev_of((uint16_t)port, &err);
+	if (dev == NULL)
+		return err;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "port_id", port);
+	rte_tel_data_add_dict_u64(d, "queue_pairs", qpring_nb_qps(dev));
+	for (q = 0; q < qpring_nb_qps(dev); q++) {
+		char name[32];
+		uint32_t di = 0;
+		const struct qp_hwq *hw;
+
+		hw = qpring_queue_hw(dev, q, RTE_PMD_QPRING_SQ, &di);
+		snprintf(name, sizeof(name), "sq%u", q);
+		qpring_tel_queue(d, name, hw, di);
+		hw = qpring_queue_hw(dev, q, RTE_PMD_QPRING_RQ, &di);
+		snprintf(name, sizeof(name), "rq%u", q);
+		qpring_tel_queue(d, name, hw, di);
+	}
+	return 0;
+}
+
+RTE_INIT(qpring_telemetry_init)
+{
+	rte_telemetry_register_cmd("/qpring/regs", qpring_tel_regs,
+		"Register file of every queue of a qpring port. Parameters: int port_id");
+}
+
+/* -------------------------------------------------------- probe/remove */
+
+static void
+qpring_set_burst(struct rte_eth_dev *dev)
+{
+	const struct qpring_port *p = dev->data->dev_private;
+
+	dev->rx_pkt_burst = p->copy ? qpring_rx_burst : qpring_rx_burst_zc;
+	if (p->adapter_mode == QPRING_ADAPTER_INLINE)
+		dev->tx_pkt_burst = p->copy ? qpring_tx_burst_inline : qpring_tx_burst_inline_zc;
+	else
+		dev->tx_pkt_burst = qpring_tx_burst_deferred;
+}
+
+static int
+qpring_create(struct rte_vdev_device *vdev, const struct qpring_args *a)
+{
+	const char *name = rte_vdev_device_name(vdev);
+	struct rte_eth_dev *dev;
+	struct qpring_port *p;
+	int ret;
+
+	if (vdev->device.numa_node == SOCKET_ID_ANY)
+		vdev->device.numa_node = (int)rte_socket_id();
+	dev = rte_eth_vdev_allocate(vdev, sizeof(*p));
+	if (dev == NULL) {
+		QPRING_LOG(ERR, "%s: cannot allocate an ethdev port", name);
+		return -ENOMEM;
+	}
+	p = dev->data->dev_private;
+	strlcpy(p->name, name, sizeof(p->name));
+	strlcpy(p->peer_name, a->peer, sizeof(p->peer_name));
+	p->port_id = dev->data->port_id;
+	p->copy = a->copy;
+	p->adapter_mode = a->adapter_mode;
+	p->max_frame = RTE_ETHER_MTU + QPRING_FRAME_OVERHEAD;
+	if (a->mac_given) {
+		p->mac = a->mac;
+	} else {
+		/* Locally administered, "qpr" and the port id. */
+		const struct rte_ether_addr mac = {
+			.addr_bytes = { 0x02, 0x71, 0x70, 0x72,
+					(uint8_t)(p->port_id >> 8), (uint8_t)p->port_id },
+		};
+		p->mac = mac;
+	}
+	dev->data->mac_addrs = rte_zmalloc_socket(name, sizeof(struct rte_ether_addr), 0,
+						  vdev->device.numa_node);
+	if (dev->data->mac_addrs == NULL) {
+		QPRING_LOG(ERR, "%s: out of memory", name);
+		ret = -ENOMEM;
+		goto err_release;
+	}
+	rte_ether_addr_copy(&p->mac, &dev->data->mac_addrs[0]);
+	dev->data->promiscuous = 1;
+	dev->data->all_multicast = 1;
+	dev->data->dev_flags |= RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
+	dev->dev_ops = &qpring_ops;
+	qpring_set_burst(dev);
+
+	rte_spinlock_lock(&qpring_lock);
+	ret = qpring_register(p);
+	if (ret == 0)
+		qpring_link_refresh(p);
+	rte_spinlock_unlock(&qpring_lock);
+	if (ret != 0)
+		goto err_release;
+
+	rte_eth_dev_probing_finish(dev);
+	QPRING_LOG(INFO, "%s: port %u, %s wire, copy=%u, adapter=%s", name, p->port_id,
+		   p->peer_name[0] ? "peer" : "loopback", p->copy,
+		   p->adapter_mode == QPRING_ADAPTER_INLINE ? "inline" : "manual");
+	return 0;
+
+err_release:
+	rte_eth_dev_release_port(dev); /* frees dev_private and mac_addrs */
+	return ret;
+}
+
+static int
+qpring_probe(struct rte_vdev_device *vdev)
+{
+	const char *name = rte_vdev_device_name(vdev);
+	struct qpring_args a = { .copy = 1, .adapter_mode = QPRING_ADAPTER_INLINE };
+	struct rte_eth_dev *dev;
+	int ret;
+
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY) {
+		dev = rte_eth_dev_attach_secondary(name);
+		if (dev == NULL) {
+			QPRING_LOG(ERR, "%s: cannot attach to the primary's port", name);
+			return -ENODEV;
+		}
+		/* Function addresses differ per process: set them again. */
+		dev->dev_ops = &qpring_ops;
+		dev->device = &vdev->device;
+		qpring_set_burst(dev);
+		rte_eth_dev_probing_finish(dev);
+		return 0;
+	}
+
+	ret = qpring_parse_args(name, rte_vdev_device_args(vdev), &a);
+	if (ret != 0)
+		return ret;
+	return qpring_create(vdev, &a);
+}
+
+static int
+qpring_remove(struct rte_vdev_device *vdev)
+{
+	struct rte_eth_dev *dev = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
+
+	if (dev == NULL)
+		return 0; /* already closed and released */
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
+		if (dev->data->dev_started)
+			rte_eth_dev_stop(dev->data->port_id);
+		qpring_dev_close(dev);
+	}
+	return rte_eth_dev_release_port(dev);
+}
+
+static struct rte_vdev_driver qpring_vdev_driver = {
+	.probe = qpring_probe,
+	.remove = qpring_remove,
+};
+
+RTE_PMD_REGISTER_VDEV(net_qpring, qpring_vdev_driver);
+RTE_PMD_REGISTER_PARAM_STRING(net_qpring,
+	QPRING_ARG_MAC "=<xx:xx:xx:xx:xx:xx> "
+	QPRING_ARG_PEER "=<net_qpring vdev name> "
+	QPRING_ARG_COPY "=0|1 "
+	QPRING_ARG_ADAPTER "=inline|manual");
+RTE_LOG_REGISTER_DEFAULT(qpring_logtype, NOTICE);

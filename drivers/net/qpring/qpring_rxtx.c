@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The qpring authors
+ */
+/*
+ * The driver side of the queue pairs: the receive and send burst functions,
+ * the wire guard through which a send queue's adapter reaches the receive
+ * queue it delivers into, and the control-path fill/drain of a ring.
+ * Fast path: no locks, no logging, no allocation beyond the mbufs it posts.
+ */
+#include <stdlib.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_pause.h>
+
+#include "qpring.h"
+
+/* Receive slots harvested per inner round (one bulk allocation each). */
+#define QPRING_RX_CHUNK 64u
+
+/*
+ * The wire guard. A send queue's adapter writes into the receive queue of
+ * the port it is cabled to (possibly another port, driven by another
+ * lcore). Before a control path stops, frees or uncables that receive
+ * queue, it unpublishes it (rx_live[] / wire_dst) and waits until no
+ * adapter is inside the guard (qpring_wire_quiesce() in qpring_ethdev.c).
+ */
+static __rte_always_inline uint32_t
+qpring_wire_service(struct qpring_txq *txq, int zero_copy, uint32_t budget)
+{
+	struct qp_adapter_q *ad = &txq->hw->ad;
+	struct qpring_port *dst;
+	struct qpring_rxq *rxq = NULL;
+	uint32_t n;
+
+	/* G1: enter. Announce, then load the destination: a store followed by
+	 * a load needs a full fence. Pairs with G2 in qpring_wire_quiesce(),
+	 * which unpublishes the destination, fences, then reads wire_busy:
+	 * either it sees us busy and waits, or we see the destination gone.
+	 */
+	__atomic_store_n(&ad->wire_busy, 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* Acquire: pairs with the release publication of wire_dst/rx_live
+	 * in the control path (P1 in qpring_ethdev.c), so a receive queue we
+	 * see is fully set up and posted.
+	 */
+	dst = __atomic_load_n(&txq->port->wire_dst, __ATOMIC_ACQUIRE);
+	if (likely(dst != NULL))
+		rxq = __atomic_load_n(&dst->rx_live[txq->queue_id], __ATOMIC_ACQUIRE);
+	n = qp_adapter_service_sq(txq->hw, rxq != NULL ? rxq->hw : NULL, zero_copy, budget);
+	/* G3: leave. Release: every write into the receive queue happens
+	 * before the quiescer reads 0 (its acquire load in G2).
+	 */
+	__atomic_store_n(&ad->wire_busy, 0, __ATOMIC_RELEASE);
+	return n;
+}
+
+uint32_t
+qpring_adapter_run_txq(struct qpring_txq *txq, uint32_t budget)
+{
+	return qpring_wire_service(txq, !txq->port->copy, budget);
+}
+
+/*
+ * Send burst. Writes a WQE only into a slot whose indicator reads DONE
+ * (claim 1), freeing the mbuf that slot carried before; stops at the first
+ * slot still owned by the adapter; rings the doorbell once (claims 3-5).
+ */
+static __rte_always_inline uint16_t
+qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
+		 int inline_adapter, int zero_copy)
+{
+	struct qp_slot *slots = txq->hw->slots;
+	struct qp_slot *last = NULL;
+	struct rte_mbuf *reaped[QPRING_TX_BURST_FREE];
+	const uint32_t mask = txq->mask;
+	const uint32_t max_frame = txq->max_frame;
+	uint32_t tail = txq->tail;
+	uint32_t nb_reaped = 0, posted = 0, bad = 0, errors = 0;
+	uint64_t bytes = 0;
+	uint16_t i;
+
+	for (i = 0; i < nb_pkts; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct qp_slot *s = &slots[tail & mask];
+
+		if (unlikely(!qp_slot_is_done(s))) { /* D1 */
+			txq->c[QP_TXC_RING_FULL]++;
+			break;
+		}
+		/* Empty or over the MTU: consumed and counted, never sent. */
+		if (unlikely(m->pkt_len - 1u >= max_frame)) {
+			rte_pktmbuf_free(m);
+			bad++;
+			continue;
+		}
+		if (s->cookie != 0) {
+			errors += s->res_status == QP_ST_ERROR;
+			reaped[nb_reaped++] = (struct rte_mbuf *)(uintptr_t)s->cookie;
+			if (unlikely(nb_reaped == QPRING_TX_BURST_FREE)) {
+				rte_pktmbuf_free_bulk(reaped, nb_reaped);
+				txq->c[QP_TXC_REAPED] += nb_reaped;
+				nb_reaped = 0;
+			}
+		}
+		qp_slot_post(s, rte_pktmbuf_mtod(m, uintptr_t), m->pkt_len, (uintptr_t)m,
+			     QP_WQE_F_SEND, m->nb_segs);
+		bytes += m->pkt_len;
+		last = s;
+		tail++;
+		posted++;
+	}
+
+	if (likely(posted != 0)) {
+		qp_doorbell_ring(&txq->hw->regs, last, posted); /* R1 */
+		txq->tail = tail;
+		txq->c[QP_TXC_DOORBELLS]++;
+		txq->c[QP_TXC_PKTS] += posted;
+		txq->c[QP_TXC_BYTES] += bytes;
+		if (inline_adapter)
+			qpring_wire_service(txq, zero_copy, UINT32_MAX);
+	}
+	if (nb_reaped != 0) {
+		rte_pktmbuf_free_bulk(reaped, nb_reaped);
+		txq->c[QP_TXC_REAPED] += nb_reaped;
+	}
+	txq->c[QP_TXC_BAD_FRAME] += bad;
+	txq->c[QP_TXC_ERRORS] += errors;
+	return i;
+}
+
+uint16_t
+qpring_tx_burst_inline(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return qpring_tx_common(q, pkts, nb_pkts, 1, 0);
+}
+
+uint16_t
+qpring_tx_burst_inline_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return qpring_tx_common(q, pkts, nb_pkts, 1, 1);
+}
+
+/* Adapter elsewhere (manual): post and ring only; copy mode is its concern. */
+uint16_t
+qpring_tx_burst_deferred(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return qpring_tx_common(q, pkts, nb_pkts, 0, 0);
+}
+
+/*
+ * Receive burst. Harvests slots whose indicator reads DONE, in ring order,
+ * and re-posts a fresh buffer into exactly those slots, then rings the
+ * doorbell once. Replacement buffers are allocated before anything is
+ * harvested: if the pool is empty the frames stay in their slots (counted
+ * as rx_nombuf) and are returned by a later call, so no slot is lost.
+ */
+static __rte_always_inline uint16_t
+qpring_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
+		 int zero_copy)
+{
+	struct qp_slot *slots = rxq->hw->slots;
+	struct rte_mbuf *fresh[QPRING_RX_CHUNK];
+	struct qp_slot *last = NULL;
+	const uint32_t mask = rxq->mask;
+	const uint16_t port_id = rxq->port_id;
+	uint32_t head = rxq->head;
+	uint32_t posted = 0, errors = 0;
+	uint64_t bytes = 0;
+	uint16_t out = 0, scanned = 0;
+
+	while (scanned < nb_pkts) {
+		uint32_t want = RTE_MIN((uint32_t)(nb_pkts - scanned), QPRING_RX_CHUNK);
+		uint32_t k, j;
+
+		for (k = 0; k < want; k++)
+			if (!qp_slot_is_done(&slots[(head + k) & mask])) /* D1 */
+				break;
+		if (k == 0)
+			break;
+		if (unlikely(rte_pktmbuf_alloc_bulk(rxq->mp, fresh, k) != 0)) {
+			rxq->c[QP_RXC_NOMBUF] += k;
+			break;
+		}
+		for (j = 0; j < k; j++) {
+			struct qp_slot *s = &slots[(head + j) & mask];
+			struct rte_mbuf *m = (struct rte_mbuf *)(uintptr_t)s->cookie;
+			struct rte_mbuf *nm = fresh[j];
+			uint32_t len = s->res_len;
+			uint16_t st = s->res_status;
+
+			qp_slot_post(s, rte_pktmbuf_mtod(nm, uintptr_t),
+				     (uint32_t)(nm->buf_len - nm->data_off), (uintptr_t)nm,
+				     QP_WQE_F_RECV, 1);
+			last = s;
+			if (unlikely(st != QP_ST_OK)) {
+				rte_pktmbuf_free(m);
+				errors++;
+				continue;
+			}
+			if (zero_copy) {
+				/* The sender's mbuf, chain and lengths intact. */
+				m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
+				m->packet_type = 0;
+			} else {
+				m->data_len = (uint16_t)len;
+				m->pkt_len = len;
+			}
+			m->port = port_id;
+			bytes += m->pkt_len;
+			pkts[out++] = m;
+		}
+		head += k;
+		posted += k;
+		scanned = (uint16_t)(scanned + k);
+		if (k < want)
+			break;
+	}
+
+	if (posted != 0) {
+		qp_doorbell_ring(&rxq->hw->regs, last, posted); /* R1 */
+		rxq->head = head;
+		rxq->c[QP_RXC_DOORBELLS]++;
+		rxq->c[QP_RXC_POSTED] += posted;
+		rxq->c[QP_RXC_PKTS] += out;
+		rxq->c[QP_RXC_BYTES] += bytes;
+		rxq->c[QP_RXC_ERRORS] += errors;
+	}
+	return out;
+}
+
+uint16_t
+qpring_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return qpring_rx_common(q, pkts, nb_pkts, 0);
+}
+
+uint16_t
+qpring_rx_burst_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return qpring_rx_common(q, pkts, nb_pkts, 1);
+}
+
+/* Control path: post a buffer into every slot of a stopped receive queue. */
+int
+qpring_rxq_fill(struct qpring_rxq *rxq)
+{
+	struct rte_mbuf **bufs;
+	uint32_t i, n = rxq->nb_desc;
+
+	bufs = malloc(sizeof(*bufs) * n);
+	if (bufs == NULL)
+		return -ENOMEM;
+	if (rte_pktmbuf_alloc_bulk(rxq->mp, bufs, n) != 0) {
+		free(bufs);
+		QPRING_LOG(ERR, "port %u rxq %u: mempool %s cannot supply %u buffers to post",
+			   rxq->port_id, rxq->queue_id, rxq->mp->name, n);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		qp_slot_post(&rxq->hw->slots[i], rte_pktmbuf_mtod(bufs[i], uintptr_t),
+			     (uint32_t)(bufs[i]->buf_len - bufs[i]->data_off),
+			     (uintptr_t)bufs[i], QP_WQE_F_RECV, 1);
+	rxq->head = 0;
+	qp_doorbell_ring(&rxq->hw->regs, &rxq->hw->slots[n - 1], n); /* R1 */
+	rxq->c[QP_RXC_DOORBELLS]++;
+	rxq->c[QP_RXC_POSTED] += n;
+	free(bufs);
+	return 0;
+}
+
+/* Free the mbufs a queue's slots hold and give every slot back to the driver.
+ * Caller: control path, queue unpublished and quiesced.
+ */
+static void
+qpring_hwq_release_bufs(struct qp_hwq *hw, uint32_t nb_desc)
+{
+	uint32_t i;
+
+	for (i = 0; i < nb_desc; i++) {
+		struct qp_slot *s = &hw->slots[i];
+
+		if (s->cookie != 0)
+			rte_pktmbuf_free((struct rte_mbuf *)(uintptr_t)s->cookie);
+		qp_slot_reset(s);
+	}
+	hw->ad.head = 0;
+	__atomic_store_n(&hw->regs.pending, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&hw->regs.doorbell, 0, __ATOMIC_RELAXED);
+}
+
+void
+qpring_rxq_drain(struct qpring_rxq *rxq)
+{
+	qp_hwq_flush(rxq->hw);
+	qpring_hwq_release_bufs(rxq->hw, rxq->nb_desc);
+	rxq->head = 0;
+}
+
+void
+qpring_txq_drain(struct qpring_txq *txq)
+{
+	txq->c[QP_TXC_FLUSHED] += qp_hwq_flush(txq->hw);
+	qpring_hwq_release_bufs(txq->hw, txq->nb_desc);
+	txq->tail = 0;
+}

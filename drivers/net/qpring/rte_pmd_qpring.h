@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The qpring authors
+ */
+/**
+ * @file
+ * net_qpring PMD-specific API: what ethdev has no call for. Read a queue's
+ * register file, and drive the adapter by hand (adapter=manual).
+ */
+#ifndef RTE_PMD_QPRING_H
+#define RTE_PMD_QPRING_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Which queue of a queue pair. */
+enum rte_pmd_qpring_dir {
+	RTE_PMD_QPRING_SQ = 0, /**< send queue = ethdev Tx queue */
+	RTE_PMD_QPRING_RQ = 1, /**< receive queue = ethdev Rx queue */
+};
+
+/** Bit 0 of the raw doorbell register: the in-service bit. */
+#define RTE_PMD_QPRING_DB_IN_SERVICE 0x1ull
+/** Bits 63..5 of the raw doorbell register: VA of the newest WQE. */
+#define RTE_PMD_QPRING_DB_VA_MASK (~0x1full)
+
+/** A snapshot of one queue's register file and indexes. */
+struct rte_pmd_qpring_regs {
+	uint64_t doorbell;      /**< raw DOORBELL register (VA | in-service bit) */
+	uint64_t doorbell_va;   /**< VA of the newest WQE the driver announced */
+	uint64_t ring_va;       /**< VA of slot 0; slot i is at ring_va + 32 * i */
+	uint32_t pending;       /**< PENDING register: WQEs posted, not serviced */
+	uint32_t in_service;    /**< 1: the WQE at doorbell_va is not yet serviced */
+	uint32_t size;          /**< slots in the ring */
+	uint32_t driver_index;  /**< next slot the driver writes/harvests (mod 2^32) */
+	uint32_t adapter_index; /**< next slot the adapter serves (mod 2^32) */
+	uint32_t done_slots;    /**< slots whose indicator reads "completed" */
+};
+
+/**
+ * Read the register file of queue @p queue_id, direction @p dir, of qpring
+ * port @p port_id into @p regs. Any lcore, any time after queue set-up; the
+ * fields are read one by one, not as an atomic snapshot.
+ *
+ * @return 0; -ENODEV (no such port), -ENOTSUP (not a qpring port),
+ *   -EINVAL (queue not set up, or @p regs NULL).
+ */
+int rte_pmd_qpring_regs_get(uint16_t port_id, uint16_t queue_id,
+			    enum rte_pmd_qpring_dir dir, struct rte_pmd_qpring_regs *regs);
+
+/**
+ * Run the adapter of every started send queue of @p port_id once, servicing
+ * at most @p budget WQEs per queue. This is how WQEs are serviced with
+ * adapter=manual; with adapter=inline it finds nothing pending. Call it from
+ * one lcore at a time, and not while the port is being stopped.
+ *
+ * @return WQEs serviced (>= 0); -ENODEV, -ENOTSUP (not a qpring port).
+ */
+int rte_pmd_qpring_adapter_poll(uint16_t port_id, unsigned int budget);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_PMD_QPRING_H */
