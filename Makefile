@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# A thin wrapper over meson/ninja. `make demo` and `make test` install what
+# is missing (Debian 12, as root), build, and run.
+BUILD ?= build
+MESON_OPTS ?=
+TEST_OPTS ?=
+
+.PHONY: all deps build demo test clean
+
+all: build
+
+deps:
+	@sh scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	@$(MAKE) --no-print-directory deps
+	meson setup $(BUILD) $(MESON_OPTS)
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+demo: deps build
+	@sh scripts/demo.sh $(BUILD)
+
+test: deps build
+	@rm -f $(BUILD)/meson-logs/testlog.json
+	-@meson test -C $(BUILD) --print-errorlogs $(TEST_OPTS) > $(BUILD)/test-output.txt 2>&1; \
+		grep -E '^ *[0-9]+/[0-9]+ ' $(BUILD)/test-output.txt || cat $(BUILD)/test-output.txt
+	@python3 scripts/test-summary.py $(BUILD)/meson-logs/testlog.json
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The qpring authors
+ */
+/*
+ * qpt: the small harness of qpring's EAL tests. EAL start-up with a unique
+ * --file-prefix and --no-huge, port creation through rte_vdev_init(), frame
+ * builders with a checkable payload, and CHECK macros that count failures.
+ * A test program returns qpt_finish(): 0 all passed, 1 a check failed,
+ * 77 skipped (meson reports it as skipped).
+ */
+#ifndef QPT_H
+#define QPT_H
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_bus_vdev.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "rte_pmd_qpring.h"
+
+/* Reference the driver so the linker keeps it (its constructor registers
+ * net_qpring) even in a test that reaches it only through ethdev.
+ */
+__attribute__((used)) static int (*const qpt_keep_driver)(uint16_t, unsigned int) =
+	rte_pmd_qpring_adapter_poll;
+
+static int qpt_failures;
+static int qpt_checks;
+static const char *qpt_case = "";
+
+#define QPT_CASE(name) \
+	do { \
+		qpt_case = (name); \
+		printf("--- %s\n", qpt_case); \
+	} while (0)
+
+#define CHECK(cond, ...) \
+	do { \
+		qpt_checks++; \
+		if (!(cond)) { \
+			qpt_failures++; \
+			printf("FAIL [%s] %s:%d: %s: ", qpt_case, __FILE__, __LINE__, #cond); \
+			printf(__VA_ARGS__); \
+			printf("\n"); \
+		} \
+	} while (0)
+
+#define CHECK_EQ(a, b) \
+	do { \
+		uint64_t qpt_a_ = (uint64_t)(a), qpt_b_ = (uint64_t)(b); \
+		CHECK(qpt_a_ == qpt_b_, "%s = %" PRIu64 ", %s = %" PRIu64, #a, qpt_a_, #b, qpt_b_); \
+	} while (0)
+
+/* Stop the test at once when a precondition fails (no point going on). */
+#define REQUIRE(cond, ...) \
+	do { \
+		int qpt_ok_ = !!(cond); \
+		CHECK(qpt_ok_, "%s: ", #cond); \
+		if (!qpt_ok_) { \
+			printf(__VA_ARGS__); \
+			printf("\n"); \
+			exit(qpt_finish()); \
+		} \
+	} while (0)
+
+static inline int
+qpt_finish(void)
+{
+	printf("%s: %d checks, %d failed\n", qpt_failures ? "FAILED" : "PASSED", qpt_checks,
+	       qpt_failures);
+	return qpt_failures ? 1 : 0;
+}
+
+static inline void
+qpt_skip(const char *why)
+{
+	printf("SKIP: %s\n", why);
+	exit(77);
+}
+
+/*
+ * Start EAL for test @name: --no-huge --no-pci, @mem_mb of memory, a file
+ * prefix unique to this process, log level from QPT_LOG (default notice),
+ * plus @extra (NULL-terminated) arguments such as --vdev.
+ */
+static inline void
+qpt_eal_init(const char *name, unsigned int mem_mb, const char *const *extra)
+{
+	char prefix[64], mem[16];
+	const char *argv[32];
+	int argc = 0, ret;
+	const char *lvl = getenv("QPT_LOG");
+
+	snprintf(prefix, sizeof(prefix), "--file-prefix=qpt_%s_%d", name, (int)getpid());
+	snprintf(mem, sizeof(mem), "%u", mem_mb);
+	argv[argc++] = name;
+	argv[argc++] = "--no-huge";
+	argv[argc++] = "--no-pci";
+	argv[argc++] = "--no-telemetry";
+	argv[argc++] = "-m";
+	argv[argc++] = mem;
+	argv[argc++] = "-l";
+	argv[argc++] = getenv("QPT_LCORES") ? getenv("QPT_LCORES") : "0";
+	argv[argc++] = prefix;
+	argv[argc++] = "--log-level";
+	argv[argc++] = lvl ? lvl : "pmd.net.qpring:notice";
+	while (extra != NULL && *extra != NULL && argc < 31)
+		argv[argc++] = *extra++;
+	argv[argc] = NULL;
+	ret = rte_eal_init(argc, (char **)(uintptr_t)argv);
+	if (ret < 0) {
+		printf("FAIL: rte_eal_init: %s\n", rte_strerror(rte_errno));
+		exit(1);
+	}
+}
+
+static inline void
+qpt_eal_done(void)
+{
+	rte_eal_cleanup();
+}
+
+static inline struct rte_mempool *
+qpt_pool(const char *name, unsigned int n, uint16_t data_room)
+{
+	struct rte_mempool *mp;
+
+	mp = rte_pktmbuf_pool_create(name, n, 0, 0, data_room, (int)rte_socket_id());
+	REQUIRE(mp != NULL, "pool %s: %s", name, rte_strerror(rte_errno));
+	return mp;
+}
+
+/* Create vdev @name with @args; returns the port id or -errno. */
+static inline int
+qpt_vdev(const char *name, const char *args)
+{
+	uint16_t port;
+	int ret = rte_vdev_init(name, args);
+
+	if (ret != 0)
+		return ret < 0 ? ret : -ret;
+	if (rte_eth_dev_get_port_by_name(name, &port) != 0)
+		return -ENODEV;
+	return port;
+}
+
+/* Configure @port with @nb_qp queue pairs of @nb_desc slots, without starting. */
+static inline int
+qpt_setup(uint16_t port, uint16_t nb_qp, uint16_t nb_desc, struct rte_mempool *mp)
+{
+	struct rte_eth_conf conf;
+	uint16_t q;
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	ret = rte_eth_dev_configure(port, nb_qp, nb_qp, &conf);
+	if (ret != 0)
+		return ret;
+	for (q = 0; q < nb_qp; q++) {
+		ret = rte_eth_rx_queue_setup(port, q, nb_desc, rte_socket_id(), NULL, mp);
+		if (ret != 0)
+			return ret;
+		ret = rte_eth_tx_queue_setup(port, q, nb_desc, rte_socket_id(), NULL);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+static inline int
+qpt_start(uint16_t port, uint16_t nb_qp, uint16_t nb_desc, struct rte_mempool *mp)
+{
+	int ret = qpt_setup(port, nb_qp, nb_desc, mp);
+
+	return ret != 0 ? ret : rte_eth_dev_start(port);
+}
+
+/* Payload byte i of frame @seq: checkable end to end. */
+static inline uint8_t
+qpt_byte(uint32_t seq, uint32_t i)
+{
+	return (uint8_t)(seq * 131u + i * 7u + (i >> 8));
+}
+
+/*
+ * A frame of @len bytes (>= 18): Ethernet header to @dst (broadcast if NULL)
+ * from 02:00:00:00:00:01, ethertype 0x88b5 (local experimental), then the
+ * 32-bit sequence number @seq and the qpt_byte() pattern.
+ */
+static inline struct rte_mbuf *
+qpt_frame(struct rte_mempool *mp, uint32_t seq, uint32_t len, const struct rte_ether_addr *dst)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct rte_ether_hdr *eh;
+	uint8_t *p;
+	uint32_t i;
+
+	if (m == NULL)
+		return NULL;
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	eh = (struct rte_ether_hdr *)p;
+	if (dst != NULL)
+		rte_ether_addr_copy(dst, &eh->dst_addr);
+	else
+		memset(&eh->dst_addr, 0xff, sizeof(eh->dst_addr));
+	memset(&eh->src_addr, 0, sizeof(eh->src_addr));
+	eh->src_addr.addr_bytes[0] = 0x02;
+	eh->src_addr.addr_bytes[5] = 0x01;
+	eh->ether_type = rte_cpu_to_be_16(0x88b5);
+	memcpy(p + sizeof(*eh), &seq, sizeof(seq));
+	for (i = sizeof(*eh) + sizeof(seq); i < len; i++)
+		p[i] = qpt_byte(seq, i);
+	return m;
+}
+
+/* 0 if @m (possibly chained) is the qpt_frame() of some seq, stored in *seq. */
+static inline int
+qpt_frame_check(const struct rte_mbuf *m, uint32_t len, uint32_t *seq)
+{
+	uint8_t buf[RTE_ETHER_MAX_JUMBO_FRAME_LEN + 128];
+	const uint8_t *p;
+	uint32_t i, s;
+
+	if (m->pkt_len != len || len > sizeof(buf))
+		return -1;
+	p = rte_pktmbuf_read(m, 0, len, buf);
+	if (p == NULL)
+		return -1;
+	memcpy(&s, p + sizeof(struct rte_ether_hdr), sizeof(s));
+	for (i = sizeof(struct rte_ether_hdr) + sizeof(s); i < len; i++)
+		if (p[i] != qpt_byte(s, i))
+			return -1;
+	if (seq != NULL)
+		*seq = s;
+	return 0;
+}
+
+/* Mbufs of @mp not in the pool (in use), counting per-lcore caches as free. */
+static inline unsigned int
+qpt_in_use(const struct rte_mempool *mp)
+{
+	return rte_mempool_in_use_count(mp);
+}
+
+/* Receive until @want frames or @max_polls empty polls; returns frames received. */
+static inline unsigned int
+qpt_rx_all(uint16_t port, uint16_t q, struct rte_mbuf **out, unsigned int want,
+	   unsigned int max_polls)
+{
+	unsigned int got = 0, polls = 0;
+
+	while (got < want && polls < max_polls) {
+		uint16_t n = rte_eth_rx_burst(port, q, out + got,
+					      (uint16_t)RTE_MIN(want - got, 32u));
+
+		got += n;
+		if (n == 0)
+			polls++;
+	}
+	return got;
+}
+
+static inline void
+qpt_free_all(struct rte_mbuf **m, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		rte_pktmbuf_free(m[i]);
+}
+
+/* Read an xstat of @port by name; UINT64_MAX if absent. */
+static inline uint64_t
+qpt_xstat(uint16_t port, const char *name)
+{
+	uint64_t id, v;
+
+	if (rte_eth_xstats_get_id_by_name(port, name, &id) != 0)
+		return UINT64_MAX;
+	if (rte_eth_xstats_get_by_id(port, &id, &v, 1) != 1)
+		return UINT64_MAX;
+	return v;
+}
+
+#endif /* QPT_H */
