@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The qpring authors
+ */
+/*
+ * unit: the tiny harness of the hardware-model tests (no EAL). CHECK macros
+ * that print a FAIL line and count, fake mbufs in memory the test owns, and
+ * the driver's two moves (post a WQE, ring the doorbell) without mempools.
+ */
+#ifndef QP_UNIT_H
+#define QP_UNIT_H
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_mbuf_core.h>
+
+#include "qp_adapter.h"
+
+static int unit_failures;
+static int unit_checks;
+static const char *unit_case = "";
+
+#define UNIT_CASE(name) \
+	do { \
+		unit_case = (name); \
+		printf("--- %s\n", unit_case); \
+	} while (0)
+
+#define CHECK(cond, ...) \
+	do { \
+		unit_checks++; \
+		if (!(cond)) { \
+			unit_failures++; \
+			printf("FAIL [%s] %s:%d: %s: ", unit_case, __FILE__, __LINE__, #cond); \
+			printf(__VA_ARGS__); \
+			printf("\n"); \
+		} \
+	} while (0)
+
+#define CHECK_EQ(a, b) \
+	do { \
+		uint64_t unit_a_ = (uint64_t)(a), unit_b_ = (uint64_t)(b); \
+		CHECK(unit_a_ == unit_b_, "%s = %" PRIu64 " (0x%" PRIx64 "), %s = %" PRIu64 \
+		      " (0x%" PRIx64 ")", #a, unit_a_, unit_a_, #b, unit_b_, unit_b_); \
+	} while (0)
+
+static inline int
+unit_finish(void)
+{
+	printf("%s: %d checks, %d failed\n", unit_failures ? "FAILED" : "PASSED", unit_checks,
+	       unit_failures);
+	return unit_failures ? 1 : 0;
+}
+
+/* Stop at once when a precondition fails: nothing after it would mean anything. */
+#define REQUIRE(cond, ...) \
+	do { \
+		int unit_ok_ = !!(cond); \
+		CHECK(unit_ok_, __VA_ARGS__); \
+		if (!unit_ok_) \
+			exit(unit_finish()); \
+	} while (0)
+
+/* A queue's hardware in plain aligned memory, as the tests need no memzone. */
+static inline struct qp_hwq *
+unit_hwq_new(uint32_t nb_slots)
+{
+	size_t sz = RTE_ALIGN_CEIL(qp_hwq_size(nb_slots), RTE_CACHE_LINE_SIZE);
+	struct qp_hwq *q = aligned_alloc(RTE_CACHE_LINE_SIZE, sz);
+
+	REQUIRE(q != NULL, "aligned_alloc(%zu)", sz);
+	/* Garbage first: qp_hwq_init() must not rely on zeroed memory. */
+	memset(q, 0x5a, sz);
+	qp_hwq_init(q, nb_slots);
+	return q;
+}
+
+/*
+ * A fake mbuf: only the fields the adapter and the driver's post read.
+ * @buf is the buffer, @headroom the data offset, @len the data length.
+ */
+static inline void
+unit_mbuf(struct rte_mbuf *m, void *buf, uint16_t buf_len, uint16_t headroom, uint16_t len)
+{
+	memset(m, 0, sizeof(*m));
+	m->buf_addr = buf;
+	m->buf_len = buf_len;
+	m->data_off = headroom;
+	m->data_len = len;
+	m->pkt_len = len;
+	m->nb_segs = 1;
+	m->next = NULL;
+}
+
+static inline uint8_t *
+unit_mtod(const struct rte_mbuf *m)
+{
+	return (uint8_t *)m->buf_addr + m->data_off;
+}
+
+/* Driver, send: a WQE for frame @m in @s, as qpring_tx_common() writes it. */
+static inline void
+unit_post_send(struct qp_slot *s, struct rte_mbuf *m)
+{
+	qp_slot_post(s, (uint64_t)(uintptr_t)unit_mtod(m), m->pkt_len, (uint64_t)(uintptr_t)m,
+		     QP_WQE_F_SEND, m->nb_segs);
+}
+
+/* Driver, receive: post the empty buffer of @m in @s, as qpring_rx_common() does. */
+static inline void
+unit_post_recv(struct qp_slot *s, struct rte_mbuf *m)
+{
+	qp_slot_post(s, (uint64_t)(uintptr_t)unit_mtod(m), (uint32_t)(m->buf_len - m->data_off),
+		     (uint64_t)(uintptr_t)m, QP_WQE_F_RECV, 1);
+}
+
+/* Payload byte @i of frame @seq: checkable end to end. */
+static inline uint8_t
+unit_byte(uint32_t seq, uint32_t i)
+{
+	return (uint8_t)(seq * 131u + i * 7u + (i >> 8) + 1u);
+}
+
+#endif /* QP_UNIT_H */
