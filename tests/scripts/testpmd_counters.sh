@@ -101,7 +101,7 @@ expect() {
 		fail "$SCEN: port $1: counter $2 not found in testpmd's output"
 	elif [ -z "$4" ]; then
 		fail "$SCEN: port $1 $2 = $v, compared with a missing counter"
-	elif [ "$v" "$3" "$4" ]; then
+	elif test "$v" "$3" "$4"; then
 		ok "$SCEN: port $1 $2 = $v ($3 $4)"
 	else
 		fail "$SCEN: port $1 $2 = $v, expected $3 $4"
