@@ -26,6 +26,7 @@ qp_hwq_init(struct qp_hwq *q, uint32_t nb_slots)
 	q->regs.ring_va = (uint64_t)(uintptr_t)q->slots;
 	q->ad.mask = nb_slots - 1;
 	q->ad.rx_filter = QP_RXF_PROMISC;
+	q->ad.rng = 0x9e3779b97f4a7c15ull;
 	for (i = 0; i < nb_slots; i++)
 		qp_slot_reset(&q->slots[i]);
 }
@@ -73,13 +74,99 @@ qp_place_copy(struct qp_slot *rs, const struct qp_slot *ss)
 	return QP_ST_OK;
 }
 
-uint32_t
-qp_adapter_service_sq(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t budget)
+/* What the adapter knows of the receive queue for one service call. */
+struct qp_rx_view {
+	struct qp_hwq *rq;
+	uint64_t db;
+	uint32_t avail;     /* posted buffers seen (PENDING, A0) */
+	uint32_t head;
+	uint32_t filter;
+	uint32_t delivered; /* frames placed during this call */
+};
+
+static inline void
+qp_rx_view_open(struct qp_rx_view *v, struct qp_hwq *rq)
+{
+	v->rq = rq;
+	v->delivered = 0;
+	v->db = 0;
+	v->avail = 0;
+	v->head = 0;
+	v->filter = QP_RXF_PROMISC;
+	if (rq == NULL)
+		return;
+	v->avail = qp_regs_pending(&rq->regs); /* A0 on the receive queue */
+	v->db = qp_regs_doorbell(&rq->regs);
+	v->head = rq->ad.head;
+	v->filter = __atomic_load_n(&rq->ad.rx_filter, __ATOMIC_RELAXED);
+}
+
+static inline void
+qp_rx_view_close(struct qp_rx_view *v)
+{
+	if (v->delivered == 0)
+		return;
+	v->rq->ad.head = v->head + v->delivered;
+	v->rq->ad.serviced += v->delivered;
+	qp_regs_retire(&v->rq->regs, v->delivered);
+}
+
+/*
+ * Carry the frame of send slot @ss over the wire into the next posted slot
+ * of the receive queue (the receiving adapter's half of the job), completing
+ * that receive slot with @rx_status. Returns the send status.
+ */
+static __rte_always_inline uint16_t
+qp_carry(struct qp_adapter_q *ad, struct qp_slot *ss, struct qp_rx_view *v, int zero_copy,
+	 uint16_t rx_status)
+{
+	struct qp_hwq *rq = v->rq;
+	struct qp_slot *rs;
+	uint16_t rst = rx_status;
+
+	if (unlikely(rq == NULL)) {
+		ad->no_link++;
+		return QP_ST_NO_LINK;
+	}
+	if (unlikely(!qp_rx_accepts(&rq->ad, v->filter, ss))) {
+		rq->ad.filtered++;
+		return QP_ST_OK;
+	}
+	if (unlikely(v->delivered == v->avail &&
+		     (v->avail = qp_regs_pending(&rq->regs)) == v->delivered)) {
+		/* Nothing posted even after a fresh look (A0 again). */
+		rq->ad.no_buffer++;
+		return QP_ST_OK;
+	}
+	rs = &rq->slots[(v->head + v->delivered) & rq->ad.mask];
+	if (zero_copy) {
+		/* Exchange buffers: the frame's mbuf goes to the receiver, the
+		 * posted one back to the sender, who frees it when it reuses
+		 * the slot.
+		 */
+		uint64_t posted = rs->cookie;
+
+		rs->cookie = ss->cookie;
+		ss->cookie = posted;
+	} else if (unlikely(qp_place_copy(rs, ss) == QP_ST_TOO_BIG)) {
+		rq->ad.too_big++;
+		return QP_ST_OK;
+	}
+	if ((uintptr_t)rs == (v->db & QP_DB_VA_MASK))
+		qp_regs_clear_in_service(&rq->regs, v->db);
+	qp_slot_complete(rs, ss->len, rst); /* A1 */
+	v->delivered++;
+	return QP_ST_OK;
+}
+
+/* The fault-free adapter: in order, every pending WQE completed at once. */
+static uint32_t
+qp_service_plain(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t budget)
 {
 	struct qp_adapter_q *ad = &sq->ad;
-	uint32_t n, i, head, rq_avail = 0, rq_head = 0, rq_mask = 0, filter = QP_RXF_PROMISC;
-	uint32_t delivered = 0;
-	uint64_t db, rq_db = 0;
+	struct qp_rx_view v;
+	uint32_t n, i, head;
+	uint64_t db;
 
 	ad->polls++;
 	n = qp_regs_pending(&sq->regs); /* A0: pairs with R1 of the send queue */
@@ -90,78 +177,178 @@ qp_adapter_service_sq(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint3
 	if (n > budget)
 		n = budget;
 	db = qp_regs_doorbell(&sq->regs);
-	if (rq != NULL) {
-		/* A0 on the receive queue: its posted buffers are visible. */
-		rq_avail = qp_regs_pending(&rq->regs);
-		rq_db = qp_regs_doorbell(&rq->regs);
-		rq_head = rq->ad.head;
-		rq_mask = rq->ad.mask;
-		filter = __atomic_load_n(&rq->ad.rx_filter, __ATOMIC_RELAXED);
-	}
+	qp_rx_view_open(&v, rq);
 
 	head = ad->head;
 	for (i = 0; i < n; i++) {
 		struct qp_slot *ss = &sq->slots[(head + i) & ad->mask];
-		uint16_t st = QP_ST_OK;
+		uint16_t st = qp_carry(ad, ss, &v, zero_copy, QP_ST_OK);
 
-		if (unlikely(rq == NULL)) {
-			ad->no_link++;
-			st = QP_ST_NO_LINK;
-		} else if (unlikely(!qp_rx_accepts(&rq->ad, filter, ss))) {
-			rq->ad.filtered++;
-		} else if (unlikely(delivered == rq_avail &&
-				    (rq_avail = qp_regs_pending(&rq->regs)) == delivered)) {
-			/* Nothing posted even after a fresh look (A0 again). */
-			rq->ad.no_buffer++;
-		} else {
-			struct qp_slot *rs = &rq->slots[(rq_head + delivered) & rq_mask];
-			uint16_t rst = QP_ST_OK;
-
-			if (zero_copy) {
-				/* Exchange buffers: the frame's mbuf goes to
-				 * the receiver, the posted one back to the
-				 * sender, who frees it when it reuses the slot.
-				 */
-				uint64_t posted = rs->cookie;
-
-				rs->cookie = ss->cookie;
-				ss->cookie = posted;
-			} else {
-				rst = qp_place_copy(rs, ss);
-			}
-			if (unlikely(rst == QP_ST_TOO_BIG)) {
-				rq->ad.too_big++;
-			} else {
-				if ((uintptr_t)rs == (rq_db & QP_DB_VA_MASK))
-					qp_regs_clear_in_service(&rq->regs, rq_db);
-				qp_slot_complete(rs, ss->len, rst); /* A1 */
-				delivered++;
-			}
-		}
+		/* In-service bit first, indicator last (qp_regs_clear_in_service()). */
 		if ((uintptr_t)ss == (db & QP_DB_VA_MASK))
 			qp_regs_clear_in_service(&sq->regs, db);
 		qp_slot_complete(ss, ss->len, st); /* A1 */
 	}
 	ad->head = head + n;
+	ad->done_head = ad->head;
 	ad->serviced += n;
 	qp_regs_retire(&sq->regs, n);
-	if (delivered != 0) {
-		rq->ad.head = rq_head + delivered;
-		rq->ad.serviced += delivered;
-		qp_regs_retire(&rq->regs, delivered);
-	}
+	qp_rx_view_close(&v);
 	return n;
+}
+
+/* xorshift64*: a small deterministic stream per queue. */
+static inline uint64_t
+qp_rand(struct qp_adapter_q *ad)
+{
+	uint64_t x = ad->rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	ad->rng = x;
+	return x * 0x2545f4914f6cdd1dull;
+}
+
+/* True with probability ppm / 1e6. */
+static inline int
+qp_chance(struct qp_adapter_q *ad, uint32_t ppm)
+{
+	return ppm != 0 && (uint32_t)((qp_rand(ad) >> 32) % 1000000u) < ppm;
+}
+
+/*
+ * The adapter with faults. Two stages: servicing a batch (the frames leave,
+ * in posting order; results go into the slots, indicators untouched) and
+ * completing it (indicators set), possibly later (delay_polls) and in a
+ * different order (ooo_window). WQEs in [done_head, head) are serviced and
+ * not yet completed: still adapter-owned, so the driver cannot reuse them.
+ */
+static uint32_t
+qp_service_faulty(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t budget)
+{
+	struct qp_adapter_q *ad = &sq->ad;
+	const uint32_t delay = __atomic_load_n(&sq->faults.delay_polls, __ATOMIC_RELAXED);
+	const uint32_t window = __atomic_load_n(&sq->faults.ooo_window, __ATOMIC_RELAXED);
+	const uint32_t err = __atomic_load_n(&sq->faults.error_ppm, __ATOMIC_RELAXED);
+	const uint32_t drop = __atomic_load_n(&sq->faults.drop_ppm, __ATOMIC_RELAXED);
+	uint32_t n = 0, i, held, scan;
+
+	ad->polls++;
+	if (ad->done_head == ad->head) {
+		struct qp_rx_view v;
+		uint64_t db;
+
+		n = qp_regs_pending(&sq->regs); /* A0 */
+		if (n > budget)
+			n = budget;
+		if (n == 0) {
+			ad->idle_polls++;
+			return 0;
+		}
+		db = qp_regs_doorbell(&sq->regs);
+		qp_rx_view_open(&v, rq);
+		for (i = 0; i < n; i++) {
+			struct qp_slot *ss = &sq->slots[(ad->head + i) & ad->mask];
+			uint16_t st;
+
+			if (qp_chance(ad, err)) {
+				ad->f_errors++;
+				st = QP_ST_ERROR;
+			} else if (qp_chance(ad, drop)) {
+				ad->f_drops++;
+				st = QP_ST_OK;
+			} else {
+				uint16_t rx_st = QP_ST_OK;
+
+				if (qp_chance(ad, err)) {
+					ad->f_rx_errors++;
+					rx_st = QP_ST_ERROR;
+				}
+				st = qp_carry(ad, ss, &v, zero_copy, rx_st);
+			}
+			ss->res_len = ss->len;
+			ss->res_status = st;
+			if ((uintptr_t)ss == (db & QP_DB_VA_MASK))
+				qp_regs_clear_in_service(&sq->regs, db);
+		}
+		ad->head += n;
+		ad->held_since = (uint32_t)ad->polls;
+		ad->serviced += n;
+		qp_regs_retire(&sq->regs, n);
+		qp_rx_view_close(&v);
+		if (delay != 0)
+			ad->f_delayed++;
+	}
+
+	held = ad->head - ad->done_head;
+	if (held == 0 || (uint32_t)ad->polls - ad->held_since < delay)
+		return n;
+	scan = window > 1 ? RTE_MIN(window, held) : held;
+	for (i = 0; i < scan; i++) {
+		struct qp_slot *s = &sq->slots[(ad->done_head + i) & ad->mask];
+
+		/* Indicators in [done_head, head) that read DONE are our own
+		 * early completions: the driver reuses slots in ring order and
+		 * stops at done_head, which is still adapter-owned.
+		 */
+		if (qp_slot_is_done(s))
+			continue;
+		if (window > 1 && i != 0 && (qp_rand(ad) & 1))
+			continue; /* selected later */
+		if (window > 1 && i != 0)
+			ad->f_reordered++;
+		qp_slot_complete(s, s->res_len, s->res_status); /* A1 */
+		if (window > 1 && (qp_rand(ad) & 1))
+			break; /* the oldest may wait for a later call */
+	}
+	while (ad->done_head != ad->head &&
+	       qp_slot_is_done(&sq->slots[ad->done_head & ad->mask]))
+		ad->done_head++;
+	return n;
+}
+
+uint32_t
+qp_adapter_service_sq(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t budget)
+{
+	if (unlikely(__atomic_load_n(&sq->ad.faults_on, __ATOMIC_RELAXED) ||
+		     sq->ad.done_head != sq->ad.head))
+		return qp_service_faulty(sq, rq, zero_copy, budget);
+	return qp_service_plain(sq, rq, zero_copy, budget);
+}
+
+void
+qp_hwq_set_faults(struct qp_hwq *q, const struct qp_faults *f, uint64_t seed)
+{
+	__atomic_store_n(&q->faults.delay_polls, f->delay_polls, __ATOMIC_RELAXED);
+	__atomic_store_n(&q->faults.ooo_window, f->ooo_window, __ATOMIC_RELAXED);
+	__atomic_store_n(&q->faults.error_ppm, f->error_ppm, __ATOMIC_RELAXED);
+	__atomic_store_n(&q->faults.drop_ppm, f->drop_ppm, __ATOMIC_RELAXED);
+	if (seed != 0)
+		q->ad.rng = seed;
+	__atomic_store_n(&q->ad.faults_on,
+			 (f->delay_polls | f->ooo_window | f->error_ppm | f->drop_ppm) != 0,
+			 __ATOMIC_RELAXED);
 }
 
 uint32_t
 qp_hwq_flush(struct qp_hwq *q)
 {
-	uint32_t n = qp_regs_pending(&q->regs); /* A0 */
-	uint32_t i;
+	uint32_t n, i;
+
+	/* Serviced but held back by a fault: complete with their result. */
+	for (; q->ad.done_head != q->ad.head; q->ad.done_head++) {
+		struct qp_slot *s = &q->slots[q->ad.done_head & q->ad.mask];
+
+		if (!qp_slot_is_done(s))
+			qp_slot_complete(s, s->res_len, s->res_status);
+	}
+	n = qp_regs_pending(&q->regs); /* A0 */
 
 	for (i = 0; i < n; i++)
 		qp_slot_complete(&q->slots[(q->ad.head + i) & q->ad.mask], 0, QP_ST_FLUSHED);
 	q->ad.head += n;
+	q->ad.done_head = q->ad.head;
 	qp_regs_retire(&q->regs, n);
 	q->regs.doorbell &= ~QP_DB_IN_SERVICE;
 	return n;

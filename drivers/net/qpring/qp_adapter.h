@@ -56,12 +56,44 @@ struct qp_adapter_q {
 	uint64_t no_buffer;   /* receive: frames dropped, no posted buffer */
 	uint64_t too_big;     /* receive: frames longer than the posted buffer */
 	uint64_t filtered;    /* receive: frames rejected by the MAC filter */
+	/* fault injection (send queues); see struct qp_faults */
+	uint64_t f_delayed;   /* batches whose completion was held back */
+	uint64_t f_reordered; /* WQEs completed ahead of an older one */
+	uint64_t f_errors;    /* send WQEs completed with QP_ST_ERROR */
+	uint64_t f_rx_errors; /* frames placed with QP_ST_ERROR (on the receiver) */
+	uint64_t f_drops;     /* frames lost on the wire */
+	uint64_t rng;         /* xorshift state, from the seed */
+	uint32_t done_head;   /* faults: next slot to complete (<= head) */
+	uint32_t held_since;  /* faults: poll count when the held batch was serviced */
+	uint32_t faults_on;   /* control path: any fault configured */
+	uint32_t rsvd2;
 } __rte_cache_aligned;
+
+/*
+ * Fault injection settings of a send queue's adapter. Written by the
+ * control path (relaxed stores, any time), read by the adapter per call.
+ *   delay_polls: a serviced batch is completed only after this many more
+ *                service calls (its WQEs stay adapter-owned meanwhile);
+ *   ooo_window:  completions are selected at random among the oldest W
+ *                serviced WQEs, so a WQE can complete before older ones
+ *                (frames still leave in posting order);
+ *   error_ppm:   per million send WQEs completed with QP_ST_ERROR (frame not
+ *                sent), and independently per million frames placed into
+ *                the receiver's slot with QP_ST_ERROR;
+ *   drop_ppm:    per million frames lost on the wire (sent, never placed).
+ */
+struct qp_faults {
+	uint32_t delay_polls;
+	uint32_t ooo_window;
+	uint32_t error_ppm;
+	uint32_t drop_ppm;
+};
 
 /* One queue's hardware: register file, adapter state, slots. */
 struct qp_hwq {
 	struct qp_regs regs;
 	struct qp_adapter_q ad;
+	struct qp_faults faults __rte_cache_aligned;
 	struct qp_slot slots[] __rte_cache_aligned;
 };
 
@@ -94,6 +126,9 @@ void qp_hwq_init(struct qp_hwq *q, uint32_t nb_slots);
  */
 uint32_t qp_adapter_service_sq(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy,
 			       uint32_t budget);
+
+/* Control path: set a send queue's faults and seed its random stream. */
+void qp_hwq_set_faults(struct qp_hwq *q, const struct qp_faults *f, uint64_t seed);
 
 /*
  * Control path, queue stopped and no adapter running: complete every posted

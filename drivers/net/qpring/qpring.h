@@ -39,7 +39,11 @@ extern int qpring_logtype;
 enum qpring_adapter_mode {
 	QPRING_ADAPTER_INLINE = 0, /* serviced in the burst that rang the doorbell */
 	QPRING_ADAPTER_MANUAL,     /* serviced by rte_pmd_qpring_adapter_poll() */
+	QPRING_ADAPTER_SERVICE,    /* serviced by an rte_service on a service lcore */
 };
+
+/* WQEs one adapter call services per send queue before moving on. */
+#define QPRING_SERVICE_BUDGET 256u
 
 /* Driver-owned counters of a send queue (written only by its lcore). */
 enum qpring_txc {
@@ -104,6 +108,11 @@ struct qpring_rxq {
 	uint32_t nb_desc;
 	uint8_t started;
 	uint8_t deferred_start;
+	/* Rx interrupt (primary process only): eventfd, and whether the
+	 * application armed it (rte_eth_dev_rx_intr_enable()).
+	 */
+	int intr_fd;
+	uint32_t intr_armed;
 } __rte_cache_aligned;
 
 /* Port state, in dev_private (shared memory, visible to secondaries). */
@@ -127,6 +136,14 @@ struct qpring_port {
 	uint8_t adapter_mode;           /* enum qpring_adapter_mode */
 	uint8_t started;
 	uint32_t max_frame;             /* from the MTU */
+	struct qp_faults faults;        /* applied to every send queue */
+	uint64_t seed;                  /* fault random streams */
+	/* adapter=service: the rte_service that runs this port's adapters */
+	uint32_t service_id;
+	uint8_t service_registered;
+	uint8_t lsc_pending;            /* link changed; event not yet delivered */
+	uint32_t svc_run;               /* control path: adapters may run */
+	uint32_t svc_busy __rte_cache_aligned; /* service callback inside */
 };
 
 /* Burst functions (qpring_rxtx.c). */
@@ -138,6 +155,15 @@ uint16_t qpring_tx_burst_deferred(void *q, struct rte_mbuf **pkts, uint16_t nb_p
 
 /* Run the adapter of one send queue inside the wire guard. */
 uint32_t qpring_adapter_run_txq(struct qpring_txq *txq, uint32_t budget);
+
+/* Cold path of the adapter: wake an application sleeping on the RQ's eventfd. */
+void qpring_rx_intr_signal(struct qpring_rxq *rxq);
+
+/* Descriptor-level operations (qpring_rxtx.c). */
+uint32_t qpring_rx_queue_count(void *rxq);
+int qpring_rx_descriptor_status(void *rxq, uint16_t offset);
+int qpring_tx_descriptor_status(void *txq, uint16_t offset);
+int qpring_tx_done_cleanup_q(struct qpring_txq *txq, uint32_t free_cnt);
 
 /* Control path helpers for queues (qpring_rxtx.c). */
 int qpring_rxq_fill(struct qpring_rxq *rxq);

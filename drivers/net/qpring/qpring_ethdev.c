@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <bus_vdev_driver.h>
 #include <ethdev_driver.h>
@@ -21,7 +23,11 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_memzone.h>
+#include <rte_interrupts.h>
 #include <rte_pause.h>
+#include <rte_power_intrinsics.h>
+#include <rte_service.h>
+#include <rte_service_component.h>
 #include <rte_spinlock.h>
 #include <rte_string_fns.h>
 #include <rte_telemetry.h>
@@ -33,14 +39,27 @@
 #define QPRING_ARG_PEER    "peer"
 #define QPRING_ARG_COPY    "copy"
 #define QPRING_ARG_ADAPTER "adapter"
+#define QPRING_ARG_F_DELAY "fault_delay"
+#define QPRING_ARG_F_OOO   "fault_ooo"
+#define QPRING_ARG_F_ERROR "fault_error"
+#define QPRING_ARG_F_DROP  "fault_drop"
+#define QPRING_ARG_SEED    "seed"
 
 static const char *const valid_arguments[] = {
 	QPRING_ARG_MAC,
 	QPRING_ARG_PEER,
 	QPRING_ARG_COPY,
 	QPRING_ARG_ADAPTER,
+	QPRING_ARG_F_DELAY,
+	QPRING_ARG_F_OOO,
+	QPRING_ARG_F_ERROR,
+	QPRING_ARG_F_DROP,
+	QPRING_ARG_SEED,
 	NULL
 };
+
+#define QPRING_MAX_DELAY_POLLS 1000000u
+#define QPRING_PPM             1000000u
 
 /* Version of the register dump layout (rte_eth_dev_get_reg_info()). */
 #define QPRING_REGS_VERSION 1u
@@ -55,6 +74,8 @@ struct qpring_args {
 	char peer[RTE_DEV_NAME_MAX_LEN];
 	uint8_t copy;
 	uint8_t adapter_mode;
+	struct qp_faults faults;
+	uint64_t seed;
 };
 
 /*
@@ -126,18 +147,61 @@ qpring_arg_adapter(const char *key, const char *value, void *opaque)
 		*out = QPRING_ADAPTER_INLINE;
 	} else if (value != NULL && strcmp(value, "manual") == 0) {
 		*out = QPRING_ADAPTER_MANUAL;
+	} else if (value != NULL && strcmp(value, "service") == 0) {
+		*out = QPRING_ADAPTER_SERVICE;
 	} else {
-		QPRING_LOG(ERR, "%s=%s: expected inline or manual", key,
+		QPRING_LOG(ERR, "%s=%s: expected inline, service or manual", key,
 			   value ? value : "(none)");
 		return -EINVAL;
 	}
 	return 0;
 }
 
+/* A decimal number within [min, max]. */
+struct qpring_num_arg {
+	uint64_t min, max;
+	uint64_t value;
+};
+
+static int
+qpring_arg_num(const char *key, const char *value, void *opaque)
+{
+	struct qpring_num_arg *a = opaque;
+	unsigned long long v;
+	char *end = NULL;
+
+	errno = 0;
+	if (value != NULL && value[0] >= '0' && value[0] <= '9')
+		v = strtoull(value, &end, 10);
+	if (value == NULL || end == NULL || end == value || *end != '\0' || errno != 0 ||
+	    v < a->min || v > a->max) {
+		QPRING_LOG(ERR, "%s=%s: expected a decimal number from %" PRIu64 " to %" PRIu64,
+			   key, value ? value : "(none)", a->min, a->max);
+		return -EINVAL;
+	}
+	a->value = v;
+	return 0;
+}
+
+static int
+qpring_parse_num(struct rte_kvargs *kv, const char *key, uint64_t min, uint64_t max,
+		 uint64_t *out)
+{
+	struct qpring_num_arg a = { .min = min, .max = max, .value = *out };
+	int ret;
+
+	ret = rte_kvargs_process(kv, key, qpring_arg_num, &a);
+	if (ret == 0)
+		*out = a.value;
+	return ret;
+}
+
 static int
 qpring_parse_args(const char *name, const char *params, struct qpring_args *a)
 {
 	struct rte_kvargs *kv;
+	uint64_t v;
+	unsigned int k;
 	int ret = 0;
 
 	if (params == NULL || params[0] == '\0')
@@ -145,16 +209,17 @@ qpring_parse_args(const char *name, const char *params, struct qpring_args *a)
 	kv = rte_kvargs_parse(params, valid_arguments);
 	if (kv == NULL) {
 		QPRING_LOG(ERR, "%s: cannot parse devargs \"%s\"; accepted keys: "
-			   "mac, peer, copy, adapter", name, params);
+			   "mac, peer, copy, adapter, fault_delay, fault_ooo, fault_error, "
+			   "fault_drop, seed", name, params);
 		return -EINVAL;
 	}
-	if (rte_kvargs_count(kv, QPRING_ARG_PEER) > 1 ||
-	    rte_kvargs_count(kv, QPRING_ARG_MAC) > 1 ||
-	    rte_kvargs_count(kv, QPRING_ARG_COPY) > 1 ||
-	    rte_kvargs_count(kv, QPRING_ARG_ADAPTER) > 1) {
-		QPRING_LOG(ERR, "%s: a devarg is given more than once in \"%s\"", name, params);
-		ret = -EINVAL;
-		goto out;
+	for (k = 0; valid_arguments[k] != NULL; k++) {
+		if (rte_kvargs_count(kv, valid_arguments[k]) > 1) {
+			QPRING_LOG(ERR, "%s: %s is given more than once in \"%s\"", name,
+				   valid_arguments[k], params);
+			ret = -EINVAL;
+			goto out;
+		}
 	}
 	ret = rte_kvargs_process(kv, QPRING_ARG_MAC, qpring_arg_mac, a);
 	if (ret == 0)
@@ -164,6 +229,24 @@ qpring_parse_args(const char *name, const char *params, struct qpring_args *a)
 	if (ret == 0)
 		ret = rte_kvargs_process(kv, QPRING_ARG_ADAPTER, qpring_arg_adapter,
 					 &a->adapter_mode);
+	v = a->faults.delay_polls;
+	if (ret == 0)
+		ret = qpring_parse_num(kv, QPRING_ARG_F_DELAY, 0, QPRING_MAX_DELAY_POLLS, &v);
+	a->faults.delay_polls = (uint32_t)v;
+	v = a->faults.ooo_window;
+	if (ret == 0)
+		ret = qpring_parse_num(kv, QPRING_ARG_F_OOO, 0, QP_RING_MAX, &v);
+	a->faults.ooo_window = (uint32_t)v;
+	v = a->faults.error_ppm;
+	if (ret == 0)
+		ret = qpring_parse_num(kv, QPRING_ARG_F_ERROR, 0, QPRING_PPM, &v);
+	a->faults.error_ppm = (uint32_t)v;
+	v = a->faults.drop_ppm;
+	if (ret == 0)
+		ret = qpring_parse_num(kv, QPRING_ARG_F_DROP, 0, QPRING_PPM, &v);
+	a->faults.drop_ppm = (uint32_t)v;
+	if (ret == 0)
+		ret = qpring_parse_num(kv, QPRING_ARG_SEED, 1, UINT64_MAX, &a->seed);
 	if (ret != 0)
 		ret = -EINVAL;
 out:
@@ -225,7 +308,33 @@ qpring_link_refresh(struct qpring_port *p)
 
 	link.link_status = p->started && dst != NULL && dst->started ?
 		RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN;
-	rte_eth_linkstatus_set(qpring_port_dev(p), &link);
+	if (rte_eth_linkstatus_set(qpring_port_dev(p), &link) != link.link_status)
+		p->lsc_pending = 1;
+}
+
+/*
+ * Release the registry lock, then deliver the link-state-change events
+ * noted under it. Callbacks run unlocked: an application callback may call
+ * back into the driver (rte_eth_link_get() takes the lock).
+ */
+static void
+qpring_unlock(void)
+{
+	uint16_t ids[RTE_MAX_ETHPORTS];
+	struct qpring_port *p;
+	unsigned int n = 0, i;
+
+	TAILQ_FOREACH(p, &qpring_ports, next) {
+		if (!p->lsc_pending)
+			continue;
+		p->lsc_pending = 0;
+		if (qpring_port_dev(p)->data->dev_conf.intr_conf.lsc && n < RTE_DIM(ids))
+			ids[n++] = p->port_id;
+	}
+	rte_spinlock_unlock(&qpring_lock);
+	for (i = 0; i < n; i++)
+		rte_eth_dev_callback_process(&rte_eth_devices[ids[i]], RTE_ETH_EVENT_INTR_LSC,
+					     NULL);
 }
 
 /* Registry lock held. P1: publish with release; pairs with the adapter's
@@ -355,6 +464,281 @@ qpring_register(struct qpring_port *p)
 	return 0;
 }
 
+/* --------------------------------------------------- service and interrupts */
+
+/*
+ * adapter=service: one rte_service per port runs the adapters of all its
+ * send queues in turn, on whatever service lcore the application (or EAL's
+ * -s default mapping, or qpring_service_start()) gives it.
+ */
+static int32_t
+qpring_service_run(void *arg)
+{
+	struct qpring_port *p = arg;
+	struct rte_eth_dev *dev = qpring_port_dev(p);
+	uint16_t q;
+
+	/* S1: announce, then look at svc_run: a store followed by a load
+	 * needs a full fence. Pairs with S2 in qpring_service_quiesce().
+	 */
+	__atomic_store_n(&p->svc_busy, 1, __ATOMIC_RELAXED);
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* Acquire: pairs with the release store in qpring_service_start(),
+	 * so the queues it started are visible.
+	 */
+	if (__atomic_load_n(&p->svc_run, __ATOMIC_ACQUIRE)) {
+		for (q = 0; q < dev->data->nb_tx_queues; q++) {
+			struct qpring_txq *txq = __atomic_load_n(
+				(struct qpring_txq **)&dev->data->tx_queues[q], __ATOMIC_ACQUIRE);
+
+			if (txq != NULL && __atomic_load_n(&txq->started, __ATOMIC_RELAXED))
+				qpring_adapter_run_txq(txq, QPRING_SERVICE_BUDGET);
+		}
+	}
+	/* S3: leave. Release: our queue accesses happen before the
+	 * quiescer's acquire load of 0.
+	 */
+	__atomic_store_n(&p->svc_busy, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* S2: wait until the service callback is not inside (after the caller
+ * cleared svc_run or unpublished a queue). Pairs with S1/S3.
+ */
+static void
+qpring_service_quiesce(struct qpring_port *p)
+{
+	uint64_t limit = rte_get_timer_cycles() + rte_get_timer_hz() * QPRING_QUIESCE_MS / 1000;
+
+	if (!p->service_registered)
+		return;
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&p->svc_busy, __ATOMIC_ACQUIRE) != 0) {
+		if (rte_get_timer_cycles() > limit) {
+			QPRING_LOG(ERR, "%s: adapter service still running after %u ms", p->name,
+				   QPRING_QUIESCE_MS);
+			break;
+		}
+		rte_pause();
+	}
+}
+
+static int
+qpring_service_register(struct qpring_port *p, int socket)
+{
+	struct rte_service_spec spec;
+	int ret;
+
+	memset(&spec, 0, sizeof(spec));
+	snprintf(spec.name, sizeof(spec.name), "qpring_adapter_p%u", p->port_id);
+	spec.callback = qpring_service_run;
+	spec.callback_userdata = p;
+	spec.socket_id = socket;
+	ret = rte_service_component_register(&spec, &p->service_id);
+	if (ret != 0) {
+		QPRING_LOG(ERR, "%s: cannot register the adapter service: %s", p->name,
+			   rte_strerror(-ret));
+		return ret;
+	}
+	rte_service_component_runstate_set(p->service_id, 1);
+	p->service_registered = 1;
+	return 0;
+}
+
+static void
+qpring_service_unregister(struct qpring_port *p)
+{
+	uint32_t ids[RTE_MAX_LCORE];
+	uint64_t limit = rte_get_timer_cycles() + rte_get_timer_hz() * QPRING_QUIESCE_MS / 1000;
+	int n, i;
+
+	if (!p->service_registered)
+		return;
+	rte_service_runstate_set(p->service_id, 0);
+	rte_service_component_runstate_set(p->service_id, 0);
+	while (rte_service_may_be_active(p->service_id) == 1 &&
+	       rte_get_timer_cycles() < limit)
+		rte_pause();
+	n = rte_service_lcore_list(ids, RTE_DIM(ids));
+	for (i = 0; i < n; i++)
+		rte_service_map_lcore_set(p->service_id, ids[i], 0);
+	rte_service_component_unregister(p->service_id);
+	p->service_registered = 0;
+}
+
+/* Port start, adapter=service: make sure a service lcore runs the adapter. */
+static void
+qpring_service_start(struct qpring_port *p)
+{
+	uint32_t ids[RTE_MAX_LCORE];
+	int n, i, mapped = 0;
+
+	n = rte_service_lcore_list(ids, RTE_DIM(ids));
+	for (i = 0; i < n; i++)
+		mapped |= rte_service_map_lcore_get(p->service_id, ids[i]) == 1;
+	if (!mapped && n > 0 && rte_service_map_lcore_set(p->service_id, ids[0], 1) == 0) {
+		mapped = 1;
+		QPRING_LOG(INFO, "%s: adapter service mapped to service lcore %u", p->name,
+			   ids[0]);
+	}
+	rte_service_runstate_set(p->service_id, 1);
+	__atomic_store_n(&p->svc_run, 1, __ATOMIC_RELEASE);
+	if (!mapped)
+		QPRING_LOG(WARNING, "%s: adapter=service but no service lcore runs service %u "
+			   "(EAL -s <mask> or rte_service_map_lcore_set()); WQEs stay pending "
+			   "until one does", p->name, p->service_id);
+}
+
+static void
+qpring_service_stop(struct qpring_port *p)
+{
+	__atomic_store_n(&p->svc_run, 0, __ATOMIC_RELAXED);
+	qpring_service_quiesce(p);
+}
+
+void
+qpring_rx_intr_signal(struct qpring_rxq *rxq)
+{
+	uint64_t one = 1;
+
+	/* One interrupt per arming: whoever disarms writes. */
+	if (__atomic_exchange_n(&rxq->intr_armed, 0, __ATOMIC_RELAXED) == 0)
+		return;
+	/* EAGAIN means the counter is saturated: it is readable anyway. */
+	if (write(rxq->intr_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		QPRING_LOG(ERR, "port %u rxq %u: eventfd write: %s", rxq->port_id, rxq->queue_id,
+			   strerror(errno));
+}
+
+static void
+qpring_intr_uninstall(struct rte_eth_dev *dev)
+{
+	struct rte_intr_handle *h = dev->intr_handle;
+	uint16_t q;
+	int i, n;
+
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		struct qpring_rxq *rxq = dev->data->rx_queues[q];
+
+		if (rxq != NULL) {
+			rxq->intr_fd = -1;
+			rxq->intr_armed = 0;
+		}
+	}
+	if (h == NULL)
+		return;
+	n = rte_intr_nb_efd_get(h);
+	for (i = 0; i < n; i++) {
+		int fd = rte_intr_efds_index_get(h, i);
+
+		if (fd >= 0)
+			close(fd);
+	}
+	rte_intr_vec_list_free(h);
+	rte_intr_instance_free(h);
+	dev->intr_handle = NULL;
+}
+
+/* One eventfd per receive queue, signalled by the adapter (Rx interrupts). */
+static int
+qpring_intr_install(struct rte_eth_dev *dev)
+{
+	uint16_t n = dev->data->nb_rx_queues, q;
+	struct rte_intr_handle *h;
+
+	h = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	if (h == NULL)
+		goto err_nomem;
+	dev->intr_handle = h;
+	if (rte_intr_type_set(h, RTE_INTR_HANDLE_VDEV) != 0 ||
+	    rte_intr_efd_counter_size_set(h, sizeof(uint64_t)) != 0 ||
+	    rte_intr_vec_list_alloc(h, NULL, n) != 0)
+		goto err_nomem;
+	for (q = 0; q < n; q++) {
+		struct qpring_rxq *rxq = dev->data->rx_queues[q];
+		int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+		if (fd < 0) {
+			QPRING_LOG(ERR, "port %u: eventfd: %s", dev->data->port_id,
+				   strerror(errno));
+			goto err;
+		}
+		if (rte_intr_efds_index_set(h, q, fd) != 0 ||
+		    rte_intr_nb_efd_set(h, q + 1) != 0) {
+			close(fd);
+			goto err;
+		}
+		rte_intr_vec_list_index_set(h, q, RTE_INTR_VEC_RXTX_OFFSET + q);
+		if (rxq != NULL)
+			rxq->intr_fd = fd;
+	}
+	rte_intr_max_intr_set(h, n + 1);
+	return 0;
+
+err_nomem:
+	QPRING_LOG(ERR, "port %u: cannot set up Rx interrupts", dev->data->port_id);
+err:
+	qpring_intr_uninstall(dev);
+	return -ENOMEM;
+}
+
+static int
+qpring_rx_queue_intr_enable(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct qpring_rxq *rxq = dev->data->rx_queues[qid];
+
+	if (rxq == NULL || rxq->intr_fd < 0) {
+		QPRING_LOG(ERR, "port %u rxq %u: Rx interrupts need intr_conf.rxq = 1 and a "
+			   "started port", dev->data->port_id, qid);
+		return -EINVAL;
+	}
+	__atomic_store_n(&rxq->intr_armed, 1, __ATOMIC_RELAXED);
+	/* I2: arm, then look: pairs with I1 in qpring_wire_service(). */
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (rxq->started && qp_slot_is_done(&rxq->hw->slots[rxq->head & rxq->mask]))
+		qpring_rx_intr_signal(rxq);
+	return 0;
+}
+
+static int
+qpring_rx_queue_intr_disable(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct qpring_rxq *rxq = dev->data->rx_queues[qid];
+
+	if (rxq == NULL)
+		return -EINVAL;
+	__atomic_store_n(&rxq->intr_armed, 0, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* Abort the sleep if the indicator already reads "completed". */
+static int
+qpring_monitor_cb(const uint64_t val, const uint64_t opaque[RTE_POWER_MONITOR_OPAQUE_SZ])
+{
+	return val == opaque[0] ? -1 : 0;
+}
+
+/* PMD power management waits on the very word the adapter writes: the
+ * indicator of the next receive slot the driver will harvest.
+ */
+static int
+qpring_get_monitor_addr(void *q, struct rte_power_monitor_cond *pmc)
+{
+	struct qpring_rxq *rxq = q;
+
+	pmc->addr = &rxq->hw->slots[rxq->head & rxq->mask].indicator;
+	pmc->size = sizeof(uint16_t);
+	pmc->fn = qpring_monitor_cb;
+	pmc->opaque[0] = QP_IND_DONE;
+	return 0;
+}
+
+static int
+qpring_tx_done_cleanup(void *q, uint32_t free_cnt)
+{
+	return qpring_tx_done_cleanup_q(q, free_cnt);
+}
+
 /* ------------------------------------------------------------ queues */
 
 static int
@@ -482,6 +866,8 @@ qpring_txq_stop_locked(struct rte_eth_dev *dev, uint16_t qid)
 	dev->data->tx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STOPPED;
 	if (txq == NULL || !txq->started)
 		return;
+	__atomic_store_n(&txq->started, 0, __ATOMIC_RELAXED);
+	qpring_service_quiesce(dev->data->dev_private);
 	qpring_txq_drain(txq);
 	txq->started = 0;
 }
@@ -516,16 +902,21 @@ qpring_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	__atomic_store_n(&p->rx_live[qid], NULL, __ATOMIC_RELEASE);
 	qpring_rxq_free(dev->data->rx_queues[qid]);
 	dev->data->rx_queues[qid] = NULL;
-	rte_spinlock_unlock(&qpring_lock);
+	qpring_unlock();
 }
 
 static void
 qpring_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 {
+	struct qpring_txq *txq = dev->data->tx_queues[qid];
+
 	rte_spinlock_lock(&qpring_lock);
-	qpring_txq_free(dev->data->tx_queues[qid]);
-	dev->data->tx_queues[qid] = NULL;
-	rte_spinlock_unlock(&qpring_lock);
+	__atomic_store_n((struct qpring_txq **)&dev->data->tx_queues[qid], NULL,
+			 __ATOMIC_RELAXED);
+	/* The service may hold the pointer: wait it out before freeing. */
+	qpring_service_quiesce(dev->data->dev_private);
+	qpring_txq_free(txq);
+	qpring_unlock();
 }
 
 static int
@@ -569,10 +960,11 @@ qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	rxq->port = p;
 	rxq->mp = mp;
 	rxq->deferred_start = conf != NULL && conf->rx_deferred_start;
+	rxq->intr_fd = -1;
 
 	rte_spinlock_lock(&qpring_lock);
 	dev->data->rx_queues[qid] = rxq;
-	rte_spinlock_unlock(&qpring_lock);
+	qpring_unlock();
 	return 0;
 }
 
@@ -608,10 +1000,12 @@ qpring_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->port = p;
 	txq->max_frame = p->max_frame;
 	txq->deferred_start = conf != NULL && conf->tx_deferred_start;
+	qp_hwq_set_faults(txq->hw, &p->faults,
+			  p->seed ^ (0x9e3779b97f4a7c15ull * ((uint64_t)qid + 1)));
 
 	rte_spinlock_lock(&qpring_lock);
 	dev->data->tx_queues[qid] = txq;
-	rte_spinlock_unlock(&qpring_lock);
+	qpring_unlock();
 	return 0;
 }
 
@@ -622,7 +1016,7 @@ qpring_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
 
 	rte_spinlock_lock(&qpring_lock);
 	ret = qpring_rxq_start_locked(dev, qid);
-	rte_spinlock_unlock(&qpring_lock);
+	qpring_unlock();
 	return ret;
 }
 
@@ -631,7 +1025,7 @@ qpring_rx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
 {
 	rte_spinlock_lock(&qpring_lock);
 	qpring_rxq_stop_locked(dev, qid);
-	rte_spinlock_unlock(&qpring_lock);
+	qpring_unlock();
 	return 0;
 }
 
@@ -642,7 +1036,7 @@ qpring_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
 
 	rte_spinlock_lock(&qpring_lock);
 	ret = qpring_txq_start_locked(dev, qid);
-	rte_spinlock_unlock(&qpring_lock);
+	qpring_unlock();
 	return ret;
 }
 
@@ -651,7 +1045,7 @@ qpring_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
 {
 	rte_spinlock_lock(&qpring_lock);
 	qpring_txq_stop_locked(dev, qid);
-	rte_spinlock_unlock(&qpring_lock);
+	qpring_unlock();
 	return 0;
 }
 
@@ -683,6 +1077,7 @@ qpring_stop_locked(struct rte_eth_dev *dev)
 	uint16_t q;
 
 	p->started = 0;
+	qpring_service_stop(p);
 	for (q = 0; q < dev->data->nb_rx_queues; q++)
 		qpring_rxq_stop_locked(dev, q);
 	for (q = 0; q < dev->data->nb_tx_queues; q++)
@@ -700,6 +1095,11 @@ qpring_dev_start(struct rte_eth_dev *dev)
 	int ret = 0;
 
 	p->max_frame = dev->data->mtu + QPRING_FRAME_OVERHEAD;
+	if (dev->data->dev_conf.intr_conf.rxq) {
+		ret = qpring_intr_install(dev);
+		if (ret != 0)
+			return ret;
+	}
 	rte_spinlock_lock(&qpring_lock);
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
 		struct qpring_txq *txq = dev->data->tx_queues[q];
@@ -717,15 +1117,18 @@ qpring_dev_start(struct rte_eth_dev *dev)
 			goto err_rxq;
 	}
 	p->started = 1;
+	if (p->adapter_mode == QPRING_ADAPTER_SERVICE)
+		qpring_service_start(p);
 	qpring_link_refresh(p);
 	if (p->peer != NULL)
 		qpring_link_refresh(p->peer);
-	rte_spinlock_unlock(&qpring_lock);
+	qpring_unlock();
 	return 0;
 
 err_rxq:
 	qpring_stop_locked(dev);
-	rte_spinlock_unlock(&qpring_lock);
+	qpring_unlock();
+	qpring_intr_uninstall(dev);
 	return ret;
 }
 
@@ -734,7 +1137,8 @@ qpring_dev_stop(struct rte_eth_dev *dev)
 {
 	rte_spinlock_lock(&qpring_lock);
 	qpring_stop_locked(dev);
-	rte_spinlock_unlock(&qpring_lock);
+	qpring_unlock();
+	qpring_intr_uninstall(dev);
 	dev->data->dev_started = 0;
 	return 0;
 }
@@ -783,12 +1187,14 @@ qpring_dev_close(struct rte_eth_dev *dev)
 	rte_spinlock_lock(&qpring_lock);
 	if (p->started)
 		qpring_stop_locked(dev);
-	rte_spinlock_unlock(&qpring_lock);
+	qpring_unlock();
 	qpring_release_queues(dev);
 	rte_spinlock_lock(&qpring_lock);
 	qpring_uncable(p);
 	TAILQ_REMOVE(&qpring_ports, p, next);
-	rte_spinlock_unlock(&qpring_lock);
+	qpring_unlock();
+	qpring_intr_uninstall(dev);
+	qpring_service_unregister(p);
 	return 0;
 }
 
@@ -808,7 +1214,7 @@ qpring_link_update(struct rte_eth_dev *dev, int wait_to_complete)
 	RTE_SET_USED(wait_to_complete);
 	rte_spinlock_lock(&qpring_lock);
 	qpring_link_refresh(dev->data->dev_private);
-	rte_spinlock_unlock(&qpring_lock);
+	qpring_unlock();
 	return before.link_status == dev->data->dev_link.link_status ? -1 : 0;
 }
 
@@ -978,9 +1384,10 @@ qpring_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 		by = QP_TX(txq, QP_TXC_BYTES);
 		st->opackets += pk;
 		st->obytes += by;
-		st->oerrors += QP_TX(txq, QP_TXC_BAD_FRAME) + QP_TX(txq, QP_TXC_ERRORS) +
-			       QP_TX(txq, QP_TXC_FLUSHED) +
-			       qpring_ad(txq->hw, &txq->ad_base, QP_AD(no_link));
+		st->oerrors += QP_TX(txq, QP_TXC_BAD_FRAME) + QP_TX(txq, QP_TXC_FLUSHED) +
+			       qpring_ad(txq->hw, &txq->ad_base, QP_AD(no_link)) +
+			       qpring_ad(txq->hw, &txq->ad_base, QP_AD(f_errors)) +
+			       qpring_ad(txq->hw, &txq->ad_base, QP_AD(f_drops));
 		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
 			st->q_opackets[q] = pk;
 			st->q_obytes[q] = by;
@@ -994,7 +1401,8 @@ qpring_ad_snapshot(const struct qp_hwq *hw, struct qp_adapter_q *base)
 {
 	static const size_t offs[] = {
 		QP_AD(serviced), QP_AD(polls), QP_AD(idle_polls), QP_AD(no_link),
-		QP_AD(no_buffer), QP_AD(too_big), QP_AD(filtered),
+		QP_AD(no_buffer), QP_AD(too_big), QP_AD(filtered), QP_AD(f_delayed),
+		QP_AD(f_reordered), QP_AD(f_errors), QP_AD(f_rx_errors), QP_AD(f_drops),
 	};
 	unsigned int i;
 
@@ -1052,6 +1460,11 @@ static const struct qpring_xstat_def qpring_tx_xstats[] = {
 	{ "adapter_serviced",    XS_AD,  QP_AD(serviced) },
 	{ "adapter_polls",       XS_AD,  QP_AD(polls) },
 	{ "adapter_idle_polls",  XS_AD,  QP_AD(idle_polls) },
+	{ "fault_delayed_batches", XS_AD, QP_AD(f_delayed) },
+	{ "fault_reordered_completions", XS_AD, QP_AD(f_reordered) },
+	{ "fault_error_completions", XS_AD, QP_AD(f_errors) },
+	{ "fault_rx_error_completions", XS_AD, QP_AD(f_rx_errors) },
+	{ "fault_wire_drops",    XS_AD,  QP_AD(f_drops) },
 	{ "reg_doorbell",        XS_REG, XR_DOORBELL_VA },
 	{ "reg_pending",         XS_REG, XR_PENDING },
 	{ "reg_in_service",      XS_REG, XR_IN_SERVICE },
@@ -1282,9 +1695,13 @@ static const struct eth_dev_ops qpring_ops = {
 	.tx_queue_stop = qpring_tx_queue_stop,
 	.rx_queue_setup = qpring_rx_queue_setup,
 	.rx_queue_release = qpring_rx_queue_release,
+	.rx_queue_intr_enable = qpring_rx_queue_intr_enable,
+	.rx_queue_intr_disable = qpring_rx_queue_intr_disable,
 	.tx_queue_setup = qpring_tx_queue_setup,
 	.tx_queue_release = qpring_tx_queue_release,
+	.tx_done_cleanup = qpring_tx_done_cleanup,
 	.get_reg = qpring_get_reg,
+	.get_monitor_addr = qpring_get_monitor_addr,
 };
 
 /* ---------------------------------------------------- PMD-specific API */
@@ -1338,6 +1755,9 @@ rte_pmd_qpring_adapter_poll(uint16_t port_id, unsigned int budget)
 	dev = qpring_dev_of(port_id, &err);
 	if (dev == NULL)
 		return err;
+	if (((struct qpring_port *)dev->data->dev_private)->adapter_mode ==
+	    QPRING_ADAPTER_SERVICE)
+		return -EBUSY; /* the service lcore owns the adapters */
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
 		struct qpring_txq *txq = dev->data->tx_queues[q];
 
@@ -1345,6 +1765,81 @@ rte_pmd_qpring_adapter_poll(uint16_t port_id, unsigned int budget)
 			n += qpring_adapter_run_txq(txq, budget);
 	}
 	return (int)RTE_MIN(n, (uint32_t)INT32_MAX);
+}
+
+static int
+qpring_faults_check(const struct rte_pmd_qpring_faults *f)
+{
+	if (f->delay_polls > QPRING_MAX_DELAY_POLLS || f->ooo_window > QP_RING_MAX ||
+	    f->error_ppm > QPRING_PPM || f->drop_ppm > QPRING_PPM)
+		return -EINVAL;
+	return 0;
+}
+
+int
+rte_pmd_qpring_faults_get(uint16_t port_id, struct rte_pmd_qpring_faults *f)
+{
+	struct rte_eth_dev *dev;
+	const struct qpring_port *p;
+	int err = 0;
+
+	dev = qpring_dev_of(port_id, &err);
+	if (dev == NULL)
+		return err;
+	if (f == NULL)
+		return -EINVAL;
+	p = dev->data->dev_private;
+	f->delay_polls = p->faults.delay_polls;
+	f->ooo_window = p->faults.ooo_window;
+	f->error_ppm = p->faults.error_ppm;
+	f->drop_ppm = p->faults.drop_ppm;
+	return 0;
+}
+
+int
+rte_pmd_qpring_faults_set(uint16_t port_id, const struct rte_pmd_qpring_faults *f)
+{
+	struct rte_eth_dev *dev;
+	struct qpring_port *p;
+	uint16_t q;
+	int err = 0;
+
+	dev = qpring_dev_of(port_id, &err);
+	if (dev == NULL)
+		return err;
+	if (f == NULL || qpring_faults_check(f) != 0)
+		return -EINVAL;
+	p = dev->data->dev_private;
+	p->faults.delay_polls = f->delay_polls;
+	p->faults.ooo_window = f->ooo_window;
+	p->faults.error_ppm = f->error_ppm;
+	p->faults.drop_ppm = f->drop_ppm;
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		struct qpring_txq *txq = dev->data->tx_queues[q];
+
+		if (txq != NULL)
+			qp_hwq_set_faults(txq->hw, &p->faults, 0);
+	}
+	return 0;
+}
+
+int
+rte_pmd_qpring_service_id_get(uint16_t port_id, uint32_t *service_id)
+{
+	struct rte_eth_dev *dev;
+	const struct qpring_port *p;
+	int err = 0;
+
+	dev = qpring_dev_of(port_id, &err);
+	if (dev == NULL)
+		return err;
+	if (service_id == NULL)
+		return -EINVAL;
+	p = dev->data->dev_private;
+	if (!p->service_registered)
+		return -ENOTSUP;
+	*service_id = p->service_id;
+	return 0;
 }
 
 /* ---------------------------------------------------------- telemetry */
@@ -1422,6 +1917,9 @@ qpring_set_burst(struct rte_eth_dev *dev)
 	const struct qpring_port *p = dev->data->dev_private;
 
 	dev->rx_pkt_burst = p->copy ? qpring_rx_burst : qpring_rx_burst_zc;
+	dev->rx_queue_count = qpring_rx_queue_count;
+	dev->rx_descriptor_status = qpring_rx_descriptor_status;
+	dev->tx_descriptor_status = qpring_tx_descriptor_status;
 	if (p->adapter_mode == QPRING_ADAPTER_INLINE)
 		dev->tx_pkt_burst = p->copy ? qpring_tx_burst_inline : qpring_tx_burst_inline_zc;
 	else
@@ -1449,6 +1947,8 @@ qpring_create(struct rte_vdev_device *vdev, const struct qpring_args *a)
 	p->port_id = dev->data->port_id;
 	p->copy = a->copy;
 	p->adapter_mode = a->adapter_mode;
+	p->faults = a->faults;
+	p->seed = a->seed;
 	p->max_frame = RTE_ETHER_MTU + QPRING_FRAME_OVERHEAD;
 	if (a->mac_given) {
 		p->mac = a->mac;
@@ -1470,24 +1970,32 @@ qpring_create(struct rte_vdev_device *vdev, const struct qpring_args *a)
 	rte_ether_addr_copy(&p->mac, &dev->data->mac_addrs[0]);
 	dev->data->promiscuous = 1;
 	dev->data->all_multicast = 1;
-	dev->data->dev_flags |= RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
+	dev->data->dev_flags |= RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS | RTE_ETH_DEV_INTR_LSC;
 	dev->dev_ops = &qpring_ops;
 	qpring_set_burst(dev);
 
+	if (p->adapter_mode == QPRING_ADAPTER_SERVICE) {
+		ret = qpring_service_register(p, vdev->device.numa_node);
+		if (ret != 0)
+			goto err_release;
+	}
 	rte_spinlock_lock(&qpring_lock);
 	ret = qpring_register(p);
 	if (ret == 0)
 		qpring_link_refresh(p);
-	rte_spinlock_unlock(&qpring_lock);
+	qpring_unlock();
 	if (ret != 0)
-		goto err_release;
+		goto err_service;
 
 	rte_eth_dev_probing_finish(dev);
 	QPRING_LOG(INFO, "%s: port %u, %s wire, copy=%u, adapter=%s", name, p->port_id,
 		   p->peer_name[0] ? "peer" : "loopback", p->copy,
-		   p->adapter_mode == QPRING_ADAPTER_INLINE ? "inline" : "manual");
+		   p->adapter_mode == QPRING_ADAPTER_INLINE ? "inline" :
+		   p->adapter_mode == QPRING_ADAPTER_SERVICE ? "service" : "manual");
 	return 0;
 
+err_service:
+	qpring_service_unregister(p);
 err_release:
 	rte_eth_dev_release_port(dev); /* frees dev_private and mac_addrs */
 	return ret;
@@ -1497,7 +2005,7 @@ static int
 qpring_probe(struct rte_vdev_device *vdev)
 {
 	const char *name = rte_vdev_device_name(vdev);
-	struct qpring_args a = { .copy = 1, .adapter_mode = QPRING_ADAPTER_INLINE };
+	struct qpring_args a = { .copy = 1, .adapter_mode = QPRING_ADAPTER_INLINE, .seed = 1 };
 	struct rte_eth_dev *dev;
 	int ret;
 
@@ -1546,5 +2054,10 @@ RTE_PMD_REGISTER_PARAM_STRING(net_qpring,
 	QPRING_ARG_MAC "=<xx:xx:xx:xx:xx:xx> "
 	QPRING_ARG_PEER "=<net_qpring vdev name> "
 	QPRING_ARG_COPY "=0|1 "
-	QPRING_ARG_ADAPTER "=inline|manual");
+	QPRING_ARG_ADAPTER "=inline|service|manual "
+	QPRING_ARG_F_DELAY "=<polls> "
+	QPRING_ARG_F_OOO "=<window> "
+	QPRING_ARG_F_ERROR "=<ppm> "
+	QPRING_ARG_F_DROP "=<ppm> "
+	QPRING_ARG_SEED "=<uint64>");
 RTE_LOG_REGISTER_DEFAULT(qpring_logtype, NOTICE);

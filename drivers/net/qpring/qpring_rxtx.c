@@ -9,6 +9,8 @@
  */
 #include <stdlib.h>
 
+#include <ethdev_driver.h>
+
 #include <rte_branch_prediction.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
@@ -48,7 +50,28 @@ qpring_wire_service(struct qpring_txq *txq, int zero_copy, uint32_t budget)
 	dst = __atomic_load_n(&txq->port->wire_dst, __ATOMIC_ACQUIRE);
 	if (likely(dst != NULL))
 		rxq = __atomic_load_n(&dst->rx_live[txq->queue_id], __ATOMIC_ACQUIRE);
-	n = qp_adapter_service_sq(txq->hw, rxq != NULL ? rxq->hw : NULL, zero_copy, budget);
+	if (likely(rxq == NULL || rxq->intr_fd < 0)) {
+		n = qp_adapter_service_sq(txq->hw, rxq != NULL ? rxq->hw : NULL, zero_copy,
+					  budget);
+	} else {
+		/* Rx interrupts configured on the receiver: like hardware,
+		 * raise one when a receive WQE completes while armed.
+		 */
+		uint64_t before = rxq->hw->ad.serviced;
+
+		n = qp_adapter_service_sq(txq->hw, rxq->hw, zero_copy, budget);
+		if (rxq->hw->ad.serviced != before) {
+			/* I1: full fence between the indicator stores (A1)
+			 * and the load of intr_armed; pairs with I2 in
+			 * qpring_rx_queue_intr_enable(), which arms and then
+			 * looks at the indicators. One of the two sees the
+			 * other, so no completion is left without a wake-up.
+			 */
+			rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+			if (__atomic_load_n(&rxq->intr_armed, __ATOMIC_RELAXED))
+				qpring_rx_intr_signal(rxq);
+		}
+	}
 	/* G3: leave. Release: every write into the receive queue happens
 	 * before the quiescer reads 0 (its acquire load in G2).
 	 */
@@ -240,6 +263,70 @@ uint16_t
 qpring_rx_burst_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	return qpring_rx_common(q, pkts, nb_pkts, 1);
+}
+
+/* Receive slots whose indicator reads DONE: frames waiting to be harvested.
+ * Every receive slot is either posted (adapter) or done (driver).
+ */
+uint32_t
+qpring_rx_queue_count(void *q)
+{
+	const struct qpring_rxq *rxq = q;
+	uint32_t n = 0;
+
+	while (n <= rxq->mask && qp_slot_is_done(&rxq->hw->slots[(rxq->head + n) & rxq->mask]))
+		n++;
+	return n;
+}
+
+int
+qpring_rx_descriptor_status(void *q, uint16_t offset)
+{
+	const struct qpring_rxq *rxq = q;
+
+	if (offset > rxq->mask)
+		return -EINVAL;
+	return qp_slot_is_done(&rxq->hw->slots[(rxq->head + offset) & rxq->mask]) ?
+		RTE_ETH_RX_DESC_DONE : RTE_ETH_RX_DESC_AVAIL;
+}
+
+/* Offset 0 is the slot the next send WQE goes into. */
+int
+qpring_tx_descriptor_status(void *q, uint16_t offset)
+{
+	const struct qpring_txq *txq = q;
+
+	if (offset > txq->mask)
+		return -EINVAL;
+	return qp_slot_is_done(&txq->hw->slots[(txq->tail + offset) & txq->mask]) ?
+		RTE_ETH_TX_DESC_DONE : RTE_ETH_TX_DESC_FULL;
+}
+
+/*
+ * Free the mbufs of completed send slots, oldest first, stopping at the
+ * first slot the adapter still owns. The lcore that sends on the queue.
+ */
+int
+qpring_tx_done_cleanup_q(struct qpring_txq *txq, uint32_t free_cnt)
+{
+	uint32_t i, freed = 0;
+
+	if (free_cnt == 0)
+		free_cnt = UINT32_MAX;
+	for (i = 0; i <= txq->mask && freed < free_cnt; i++) {
+		struct qp_slot *s = &txq->hw->slots[(txq->tail + i) & txq->mask];
+
+		if (!qp_slot_is_done(s)) /* D1 */
+			break;
+		if (s->cookie == 0)
+			continue;
+		txq->c[QP_TXC_ERRORS] += s->res_status == QP_ST_ERROR;
+		rte_pktmbuf_free((struct rte_mbuf *)(uintptr_t)s->cookie);
+		s->cookie = 0;
+		freed++;
+	}
+	txq->c[QP_TXC_REAPED] += freed;
+	return (int)freed;
 }
 
 /* Control path: post a buffer into every slot of a stopped receive queue. */

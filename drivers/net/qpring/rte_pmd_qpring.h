@@ -4,7 +4,8 @@
 /**
  * @file
  * net_qpring PMD-specific API: what ethdev has no call for. Read a queue's
- * register file, and drive the adapter by hand (adapter=manual).
+ * register file, drive the adapter by hand (adapter=manual), change fault
+ * injection at run time, find the adapter's service (adapter=service).
  */
 #ifndef RTE_PMD_QPRING_H
 #define RTE_PMD_QPRING_H
@@ -59,6 +60,36 @@ int rte_pmd_qpring_regs_get(uint16_t port_id, uint16_t queue_id,
  * @return WQEs serviced (>= 0); -ENODEV, -ENOTSUP (not a qpring port).
  */
 int rte_pmd_qpring_adapter_poll(uint16_t port_id, unsigned int budget);
+
+/** Fault injection settings of a port's adapters (all its send queues). */
+struct rte_pmd_qpring_faults {
+	uint32_t delay_polls; /**< complete a serviced batch this many adapter calls later */
+	uint32_t ooo_window;  /**< 0: in order; W > 1: complete at random among the oldest W */
+	uint32_t error_ppm;   /**< per million: send WQE completes with an error (not sent),
+			       *   and independently a frame is received with an error */
+	uint32_t drop_ppm;    /**< per million: frame lost on the wire */
+};
+
+/**
+ * Read the fault settings of @p port_id.
+ * @return 0; -ENODEV, -ENOTSUP (not qpring), -EINVAL (@p f NULL).
+ */
+int rte_pmd_qpring_faults_get(uint16_t port_id, struct rte_pmd_qpring_faults *f);
+
+/**
+ * Change the fault settings of @p port_id at run time (any lcore; adapters
+ * pick them up at their next call). Ranges: delay_polls <= 1000000,
+ * ooo_window <= 32768, rates <= 1000000.
+ * @return 0; -ENODEV, -ENOTSUP (not qpring), -EINVAL (NULL or out of range).
+ */
+int rte_pmd_qpring_faults_set(uint16_t port_id, const struct rte_pmd_qpring_faults *f);
+
+/**
+ * The rte_service id that runs the adapters of @p port_id (adapter=service),
+ * for applications that map service lcores themselves.
+ * @return 0; -ENODEV, -ENOTSUP (not qpring, or another adapter mode), -EINVAL.
+ */
+int rte_pmd_qpring_service_id_get(uint16_t port_id, uint32_t *service_id);
 
 #ifdef __cplusplus
 }
