@@ -758,7 +758,7 @@ test_wrap(void)
 		char name[96];
 		struct fx f;
 
-		snprintf(name, sizeof(name), "wrap-around, 16 slots, rings start at slot %u", start);
+		snprintf(name, sizeof(name), "wrap-around, 16 slots, from slot %u", start);
 		UNIT_CASE(name);
 		fx_open(&f);
 		/* Move both rings to @start with real traffic: no poking at state. */
