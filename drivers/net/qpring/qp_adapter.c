@@ -46,34 +46,6 @@ qp_rx_accepts(const struct qp_adapter_q *rad, uint32_t filter, const struct qp_s
 	return qp_mac_word(dst) == __atomic_load_n(&rad->mac, __ATOMIC_RELAXED);
 }
 
-/* Copy the frame of send slot @ss into the buffer posted in receive slot @rs. */
-static inline uint16_t
-qp_place_copy(struct qp_slot *rs, const struct qp_slot *ss)
-{
-	const struct rte_mbuf *m;
-	uint8_t *dst = (uint8_t *)(uintptr_t)rs->addr;
-	uint32_t left = ss->len;
-
-	if (unlikely(left > rs->len))
-		return QP_ST_TOO_BIG;
-	if (likely(ss->nb_segs <= 1)) {
-		rte_memcpy(dst, (const void *)(uintptr_t)ss->addr, left);
-		return QP_ST_OK;
-	}
-	/* A multi-buffer frame: the first buffer is (addr, len-of-segment),
-	 * the rest follow the chain the WQE's cookie names.
-	 */
-	for (m = (const struct rte_mbuf *)(uintptr_t)ss->cookie; m != NULL && left > 0;
-	     m = m->next) {
-		uint32_t l = RTE_MIN((uint32_t)m->data_len, left);
-
-		rte_memcpy(dst, (const uint8_t *)m->buf_addr + m->data_off, l);
-		dst += l;
-		left -= l;
-	}
-	return QP_ST_OK;
-}
-
 /* What the adapter knows of the receive queue for one service call. */
 struct qp_rx_view {
 	struct qp_hwq *rq;
@@ -101,6 +73,17 @@ qp_rx_view_open(struct qp_rx_view *v, struct qp_hwq *rq)
 	v->filter = __atomic_load_n(&rq->ad.rx_filter, __ATOMIC_RELAXED);
 }
 
+/* Out of posted buffers in the view: look again (A0), and take the doorbell
+ * with it, since the buffers just seen may include the one it names.
+ */
+static inline uint32_t
+qp_rx_view_refresh(struct qp_rx_view *v)
+{
+	v->avail = qp_regs_pending(&v->rq->regs);
+	v->db = qp_regs_doorbell(&v->rq->regs);
+	return v->avail;
+}
+
 static inline void
 qp_rx_view_close(struct qp_rx_view *v)
 {
@@ -109,6 +92,102 @@ qp_rx_view_close(struct qp_rx_view *v)
 	v->rq->ad.head = v->head + v->delivered;
 	v->rq->ad.serviced += v->delivered;
 	qp_regs_retire(&v->rq->regs, v->delivered);
+}
+
+/* Where a frame's bytes come from: one flat buffer, or an mbuf chain. */
+struct qp_src {
+	const uint8_t *flat;         /* flat buffer, or NULL */
+	const struct rte_mbuf *seg;  /* current segment of a chain */
+	uint32_t off;                /* offset into the current segment */
+};
+
+/* Copy @n bytes from @src to @dst, advancing @src. */
+static inline void
+qp_src_copy(struct qp_src *src, uint8_t *dst, uint32_t n)
+{
+	if (src->flat != NULL) {
+		rte_memcpy(dst, src->flat + src->off, n);
+		src->off += n;
+		return;
+	}
+	while (n > 0 && src->seg != NULL) {
+		uint32_t l = RTE_MIN((uint32_t)src->seg->data_len - src->off, n);
+
+		rte_memcpy(dst, (const uint8_t *)src->seg->buf_addr + src->seg->data_off +
+			   src->off, l);
+		dst += l;
+		n -= l;
+		src->off += l;
+		if (src->off == src->seg->data_len) {
+			src->seg = src->seg->next;
+			src->off = 0;
+		}
+	}
+}
+
+/*
+ * Copy a frame of @len bytes into the next posted slot(s) of the receive
+ * view and complete them with @rx_status. Without scatter the frame must fit
+ * one buffer; with scatter it may span several posted slots, completed last
+ * part first. Returns 0, or -1 (too big: nothing placed, counted).
+ */
+static inline int
+qp_place(struct qp_rx_view *v, struct qp_src *src, uint32_t len, uint16_t rx_status)
+{
+	struct qp_hwq *rq = v->rq;
+	const uint32_t mask = rq->ad.mask;
+	struct qp_slot *first = &rq->slots[(v->head + v->delivered) & mask];
+	uint32_t parts, left, i, cap;
+
+	if (likely(len <= first->len)) {
+		qp_src_copy(src, (uint8_t *)(uintptr_t)first->addr, len);
+		if ((uintptr_t)first == (v->db & QP_DB_VA_MASK))
+			qp_regs_clear_in_service(&rq->regs, v->db);
+		qp_slot_complete(first, len, rx_status); /* A1 */
+		v->delivered++;
+		return 0;
+	}
+	if (!__atomic_load_n(&rq->ad.rx_scatter, __ATOMIC_RELAXED) || first->len == 0) {
+		rq->ad.too_big++;
+		return -1;
+	}
+	qp_rx_view_refresh(v);
+	/* Enough posted slots for every part? (same buffer size assumed no
+	 * smaller than the first part's; checked part by part below)
+	 */
+	for (parts = 0, left = len;
+	     left > 0 && parts < v->avail - v->delivered && parts < QP_MAX_RX_PARTS; parts++) {
+		cap = rq->slots[(v->head + v->delivered + parts) & mask].len;
+		if (cap == 0)
+			break;
+		left -= RTE_MIN(cap, left);
+	}
+	if (left > 0) {
+		if (parts < v->avail - v->delivered || parts == QP_MAX_RX_PARTS)
+			rq->ad.too_big++;
+		else
+			rq->ad.no_buffer++;
+		return -1;
+	}
+	for (i = 0, left = len; i < parts; i++) {
+		struct qp_slot *rs = &rq->slots[(v->head + v->delivered + i) & mask];
+		uint32_t l = RTE_MIN(rs->len, left);
+
+		qp_src_copy(src, (uint8_t *)(uintptr_t)rs->addr, l);
+		rs->res_len = l;
+		rs->res_status = i + 1 < parts ? (uint16_t)(rx_status | QP_ST_F_MORE) : rx_status;
+		left -= l;
+		if ((uintptr_t)rs == (v->db & QP_DB_VA_MASK))
+			qp_regs_clear_in_service(&rq->regs, v->db);
+	}
+	/* Last part first: the first part's indicator publishes the frame. */
+	for (i = parts; i-- > 0;) {
+		struct qp_slot *rs = &rq->slots[(v->head + v->delivered + i) & mask];
+
+		qp_slot_complete(rs, rs->res_len, rs->res_status); /* A1 */
+	}
+	v->delivered += parts;
+	return 0;
 }
 
 /*
@@ -132,30 +211,35 @@ qp_carry(struct qp_adapter_q *ad, struct qp_slot *ss, struct qp_rx_view *v, int 
 		rq->ad.filtered++;
 		return QP_ST_OK;
 	}
-	if (unlikely(v->delivered == v->avail &&
-		     (v->avail = qp_regs_pending(&rq->regs)) == v->delivered)) {
+	if (unlikely(v->delivered == v->avail && qp_rx_view_refresh(v) == v->delivered)) {
 		/* Nothing posted even after a fresh look (A0 again). */
 		rq->ad.no_buffer++;
 		return QP_ST_OK;
 	}
-	rs = &rq->slots[(v->head + v->delivered) & rq->ad.mask];
 	if (zero_copy) {
-		/* Exchange buffers: the frame's mbuf goes to the receiver, the
-		 * posted one back to the sender, who frees it when it reuses
-		 * the slot.
+		/* Exchange buffers: the frame's mbuf (chain and all) goes to
+		 * the receiver, the posted one back to the sender, who frees
+		 * it when it reuses the slot.
 		 */
-		uint64_t posted = rs->cookie;
+		uint64_t posted;
 
+		rs = &rq->slots[(v->head + v->delivered) & rq->ad.mask];
+		posted = rs->cookie;
 		rs->cookie = ss->cookie;
 		ss->cookie = posted;
-	} else if (unlikely(qp_place_copy(rs, ss) == QP_ST_TOO_BIG)) {
-		rq->ad.too_big++;
-		return QP_ST_OK;
+		if ((uintptr_t)rs == (v->db & QP_DB_VA_MASK))
+			qp_regs_clear_in_service(&rq->regs, v->db);
+		qp_slot_complete(rs, ss->len, rst); /* A1 */
+		v->delivered++;
+	} else {
+		struct qp_src src = { .flat = NULL, .seg = NULL, .off = 0 };
+
+		if (ss->nb_segs <= 1)
+			src.flat = (const uint8_t *)(uintptr_t)ss->addr;
+		else
+			src.seg = (const struct rte_mbuf *)(uintptr_t)ss->cookie;
+		qp_place(v, &src, ss->len, rst);
 	}
-	if ((uintptr_t)rs == (v->db & QP_DB_VA_MASK))
-		qp_regs_clear_in_service(&rq->regs, v->db);
-	qp_slot_complete(rs, ss->len, rst); /* A1 */
-	v->delivered++;
 	return QP_ST_OK;
 }
 
@@ -315,6 +399,78 @@ qp_adapter_service_sq(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint3
 		     sq->ad.done_head != sq->ad.head))
 		return qp_service_faulty(sq, rq, zero_copy, budget);
 	return qp_service_plain(sq, rq, zero_copy, budget);
+}
+
+uint32_t
+qp_adapter_service_sq_sink(struct qp_hwq *sq, qp_sink_fn sink, void *ctx, uint32_t budget)
+{
+	struct qp_adapter_q *ad = &sq->ad;
+	uint32_t n, i;
+	uint64_t db;
+
+	ad->polls++;
+	n = qp_regs_pending(&sq->regs); /* A0 */
+	if (n == 0) {
+		ad->idle_polls++;
+		return 0;
+	}
+	if (n > budget)
+		n = budget;
+	db = qp_regs_doorbell(&sq->regs);
+	for (i = 0; i < n; i++) {
+		struct qp_slot *ss = &sq->slots[(ad->head + i) & ad->mask];
+		uint16_t st = sink(ctx, ss);
+
+		if (st != QP_ST_OK)
+			ad->medium_errors++;
+		if ((uintptr_t)ss == (db & QP_DB_VA_MASK))
+			qp_regs_clear_in_service(&sq->regs, db);
+		qp_slot_complete(ss, ss->len, st); /* A1 */
+	}
+	ad->head += n;
+	ad->done_head = ad->head;
+	ad->serviced += n;
+	qp_regs_retire(&sq->regs, n);
+	return n;
+}
+
+uint32_t
+qp_adapter_service_rq_source(struct qp_hwq *rq, qp_source_fn source, void *ctx,
+			     uint32_t budget)
+{
+	struct qp_adapter_q *ad = &rq->ad;
+	struct qp_rx_view v;
+	uint32_t taken = 0;
+
+	ad->polls++;
+	qp_rx_view_open(&v, rq);
+	while (taken < budget && (v.delivered < v.avail || qp_rx_view_refresh(&v) > v.delivered)) {
+		struct qp_slot ss; /* the arriving frame, as a send slot would carry it */
+		const uint8_t *data;
+		uint32_t len;
+		int r = source(ctx, &data, &len);
+
+		if (r == 0)
+			break;
+		if (r < 0) {
+			ad->medium_errors++;
+			break;
+		}
+		taken++;
+		ss.addr = (uint64_t)(uintptr_t)data;
+		ss.len = len;
+		if (!qp_rx_accepts(ad, v.filter, &ss)) {
+			ad->filtered++;
+		} else {
+			struct qp_src src = { .flat = data, .seg = NULL, .off = 0 };
+
+			qp_place(&v, &src, len, QP_ST_OK);
+		}
+	}
+	if (taken == 0)
+		ad->idle_polls++;
+	qp_rx_view_close(&v);
+	return taken;
 }
 
 void

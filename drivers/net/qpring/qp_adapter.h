@@ -45,6 +45,7 @@ struct qp_adapter_q {
 	uint32_t mask;        /* size - 1 */
 	uint32_t wire_busy;   /* send queue: inside qp_adapter_service_sq() */
 	uint32_t rx_filter;   /* receive queue: QP_RXF_*; control path writes */
+	uint32_t rx_scatter;  /* receive queue: a frame may span posted slots */
 	uint64_t mac;         /* receive queue: unicast address accepted, in
 			       * the low six bytes as they stand on the wire
 			       * (qp_mac_word()); control path writes */
@@ -56,6 +57,7 @@ struct qp_adapter_q {
 	uint64_t no_buffer;   /* receive: frames dropped, no posted buffer */
 	uint64_t too_big;     /* receive: frames longer than the posted buffer */
 	uint64_t filtered;    /* receive: frames rejected by the MAC filter */
+	uint64_t medium_errors; /* pcap/interface wire: frames the medium refused or lost */
 	/* fault injection (send queues); see struct qp_faults */
 	uint64_t f_delayed;   /* batches whose completion was held back */
 	uint64_t f_reordered; /* WQEs completed ahead of an older one */
@@ -126,6 +128,28 @@ void qp_hwq_init(struct qp_hwq *q, uint32_t nb_slots);
  */
 uint32_t qp_adapter_service_sq(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy,
 			       uint32_t budget);
+
+/*
+ * External media (pcap files, live interfaces). A sink takes the frame of a
+ * send slot and returns its send status; a source yields the next arriving
+ * frame: 1 with data and len set, 0 when none is waiting, < 0 on a medium
+ * error (counted in ad.medium_errors of the queue).
+ */
+typedef uint16_t (*qp_sink_fn)(void *ctx, const struct qp_slot *ss);
+typedef int (*qp_source_fn)(void *ctx, const uint8_t **data, uint32_t *len);
+
+/* Service up to @budget send WQEs of @sq into @sink (in order, completed at
+ * once; faults are not applied on external media).
+ */
+uint32_t qp_adapter_service_sq_sink(struct qp_hwq *sq, qp_sink_fn sink, void *ctx,
+				    uint32_t budget);
+
+/* Place up to @budget frames from @source into the posted slots of @rq;
+ * stops when no buffer is posted (frames wait in the medium). Returns frames
+ * taken from the source.
+ */
+uint32_t qp_adapter_service_rq_source(struct qp_hwq *rq, qp_source_fn source, void *ctx,
+				      uint32_t budget);
 
 /* Control path: set a send queue's faults and seed its random stream. */
 void qp_hwq_set_faults(struct qp_hwq *q, const struct qp_faults *f, uint64_t seed);

@@ -52,6 +52,17 @@
 #define QP_ST_ERROR     3u /* injected or media error */
 #define QP_ST_FLUSHED   4u /* queue stopped before the WQE was serviced */
 #define QP_ST_MAX       QP_ST_FLUSHED
+/* Result flag in res_status: the frame continues in the next slot (receive
+ * scatter). The adapter completes the parts of a frame last to first, so
+ * the first part's indicator publishes the whole frame.
+ */
+#define QP_ST_F_MORE    0x8000u
+#define QP_ST_MASK      0x00ffu
+
+/* Most buffers one send WQE may carry (its mbuf chain). */
+#define QP_MAX_SEGS     32u
+/* Most receive slots one frame may span (receive scatter). */
+#define QP_MAX_RX_PARTS 64u
 
 /*
  * One slot: 32 bytes, two per cache line, naturally aligned so that the low

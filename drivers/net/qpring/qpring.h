@@ -19,6 +19,7 @@
 #include <rte_memzone.h>
 
 #include "qp_adapter.h"
+#include "qp_wire.h"
 
 extern int qpring_logtype;
 #define RTE_LOGTYPE_QPRING qpring_logtype
@@ -82,6 +83,7 @@ struct qpring_txq {
 	uint16_t queue_id;
 	uint16_t port_id;
 	struct qpring_port *port;
+	void *medium_ctx;             /* pcap/interface wire, primary only */
 	uint64_t c[QP_TXC_NR];
 	/* cold */
 	uint64_t base[QP_TXC_NR];
@@ -99,6 +101,8 @@ struct qpring_rxq {
 	uint16_t queue_id;
 	uint16_t port_id;
 	struct rte_mempool *mp;
+	void *medium_ctx;             /* pcap/interface wire, primary only */
+	uint8_t scatter;              /* frames may span several slots */
 	uint64_t c[QP_RXC_NR];
 	/* cold */
 	uint64_t base[QP_RXC_NR];
@@ -144,6 +148,9 @@ struct qpring_port {
 	uint8_t lsc_pending;            /* link changed; event not yet delivered */
 	uint32_t svc_run;               /* control path: adapters may run */
 	uint32_t svc_busy __rte_cache_aligned; /* service callback inside */
+	struct qp_medium_conf medium;   /* pcap/interface wire, if configured */
+	uint8_t has_medium;
+	uint8_t scatter;                /* RTE_ETH_RX_OFFLOAD_SCATTER on */
 };
 
 /* Burst functions (qpring_rxtx.c). */
@@ -152,9 +159,14 @@ uint16_t qpring_rx_burst_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts);
 uint16_t qpring_tx_burst_inline(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts);
 uint16_t qpring_tx_burst_inline_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts);
 uint16_t qpring_tx_burst_deferred(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t qpring_rx_burst_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t qpring_rx_burst_medium(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t qpring_tx_burst_medium(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts);
 
-/* Run the adapter of one send queue inside the wire guard. */
+/* Run the adapter of one send queue (wire guard, or its medium). */
 uint32_t qpring_adapter_run_txq(struct qpring_txq *txq, uint32_t budget);
+/* Run the receiving adapter of a queue fed by a medium. */
+uint32_t qpring_adapter_run_rxq(struct qpring_rxq *rxq, uint32_t budget);
 
 /* Cold path of the adapter: wake an application sleeping on the RQ's eventfd. */
 void qpring_rx_intr_signal(struct qpring_rxq *rxq);

@@ -44,6 +44,9 @@
 #define QPRING_ARG_F_ERROR "fault_error"
 #define QPRING_ARG_F_DROP  "fault_drop"
 #define QPRING_ARG_SEED    "seed"
+#define QPRING_ARG_RX_PCAP "rx_pcap"
+#define QPRING_ARG_TX_PCAP "tx_pcap"
+#define QPRING_ARG_IFACE   "iface"
 
 static const char *const valid_arguments[] = {
 	QPRING_ARG_MAC,
@@ -55,6 +58,9 @@ static const char *const valid_arguments[] = {
 	QPRING_ARG_F_ERROR,
 	QPRING_ARG_F_DROP,
 	QPRING_ARG_SEED,
+	QPRING_ARG_RX_PCAP,
+	QPRING_ARG_TX_PCAP,
+	QPRING_ARG_IFACE,
 	NULL
 };
 
@@ -76,6 +82,7 @@ struct qpring_args {
 	uint8_t adapter_mode;
 	struct qp_faults faults;
 	uint64_t seed;
+	struct qp_medium_conf medium;
 };
 
 /*
@@ -87,6 +94,7 @@ static TAILQ_HEAD(, qpring_port) qpring_ports = TAILQ_HEAD_INITIALIZER(qpring_po
 static rte_spinlock_t qpring_lock = RTE_SPINLOCK_INITIALIZER;
 
 static const struct eth_dev_ops qpring_ops;
+static void qpring_set_burst(struct rte_eth_dev *dev);
 
 static inline struct rte_eth_dev *
 qpring_port_dev(const struct qpring_port *p)
@@ -122,6 +130,28 @@ qpring_arg_peer(const char *key, const char *value, void *opaque)
 			   key, value ? value : "(none)");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/* A string that must fit its buffer: a path or an interface name. */
+struct qpring_str_arg {
+	char *buf;
+	size_t len;
+};
+
+static int
+qpring_arg_str(const char *key, const char *value, void *opaque)
+{
+	struct qpring_str_arg *a = opaque;
+
+	if (value == NULL || value[0] == '\0' || strlen(value) >= a->len) {
+		QPRING_LOG(ERR, "%s=%s: expected a non-empty %s of at most %zu characters", key,
+			   value ? value : "(none)",
+			   strcmp(key, QPRING_ARG_IFACE) == 0 ? "interface name" : "file path",
+			   a->len - 1);
+		return -EINVAL;
+	}
+	strlcpy(a->buf, value, a->len);
 	return 0;
 }
 
@@ -210,7 +240,7 @@ qpring_parse_args(const char *name, const char *params, struct qpring_args *a)
 	if (kv == NULL) {
 		QPRING_LOG(ERR, "%s: cannot parse devargs \"%s\"; accepted keys: "
 			   "mac, peer, copy, adapter, fault_delay, fault_ooo, fault_error, "
-			   "fault_drop, seed", name, params);
+			   "fault_drop, seed, rx_pcap, tx_pcap, iface", name, params);
 		return -EINVAL;
 	}
 	for (k = 0; valid_arguments[k] != NULL; k++) {
@@ -247,6 +277,33 @@ qpring_parse_args(const char *name, const char *params, struct qpring_args *a)
 	a->faults.drop_ppm = (uint32_t)v;
 	if (ret == 0)
 		ret = qpring_parse_num(kv, QPRING_ARG_SEED, 1, UINT64_MAX, &a->seed);
+	if (ret == 0) {
+		struct qpring_str_arg rx = { a->medium.rx_pcap, sizeof(a->medium.rx_pcap) };
+		struct qpring_str_arg tx = { a->medium.tx_pcap, sizeof(a->medium.tx_pcap) };
+		struct qpring_str_arg ifc = { a->medium.iface, sizeof(a->medium.iface) };
+
+		ret = rte_kvargs_process(kv, QPRING_ARG_RX_PCAP, qpring_arg_str, &rx);
+		if (ret == 0)
+			ret = rte_kvargs_process(kv, QPRING_ARG_TX_PCAP, qpring_arg_str, &tx);
+		if (ret == 0)
+			ret = rte_kvargs_process(kv, QPRING_ARG_IFACE, qpring_arg_str, &ifc);
+	}
+	if (ret == 0 && qp_medium_configured(&a->medium)) {
+		char err[PATH_MAX + 128] = "";
+
+		if (a->peer[0] != '\0') {
+			QPRING_LOG(ERR, "%s: peer and rx_pcap/tx_pcap/iface are different wires: "
+				   "choose one", name);
+			ret = -EINVAL;
+		} else if (!a->copy) {
+			QPRING_LOG(ERR, "%s: copy=0 needs a qpring peer; frames to or from "
+				   "rx_pcap/tx_pcap/iface are always copied", name);
+			ret = -EINVAL;
+		} else if (qp_medium_check(&a->medium, err, sizeof(err)) != 0) {
+			QPRING_LOG(ERR, "%s: %s", name, err);
+			ret = -EINVAL;
+		}
+	}
 	if (ret != 0)
 		ret = -EINVAL;
 out:
@@ -293,7 +350,7 @@ qpring_wire_sender(struct qpring_port *p)
 {
 	if (p->peer != NULL)
 		return p->peer;
-	return p->peer_name[0] == '\0' ? p : NULL;
+	return p->peer_name[0] == '\0' && !p->has_medium ? p : NULL;
 }
 
 static void
@@ -306,7 +363,7 @@ qpring_link_refresh(struct qpring_port *p)
 	};
 	struct qpring_port *dst = p->wire_dst;
 
-	link.link_status = p->started && dst != NULL && dst->started ?
+	link.link_status = p->started && (p->has_medium || (dst != NULL && dst->started)) ?
 		RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN;
 	if (rte_eth_linkstatus_set(qpring_port_dev(p), &link) != link.link_status)
 		p->lsc_pending = 1;
@@ -459,7 +516,7 @@ qpring_register(struct qpring_port *p)
 	TAILQ_INSERT_TAIL(&qpring_ports, p, next);
 	if (peer != NULL)
 		qpring_cable(p, peer);
-	else if (p->peer_name[0] == '\0')
+	else if (p->peer_name[0] == '\0' && !p->has_medium)
 		__atomic_store_n(&p->wire_dst, p, __ATOMIC_RELEASE); /* loopback, P1 */
 	return 0;
 }
@@ -493,6 +550,13 @@ qpring_service_run(void *arg)
 
 			if (txq != NULL && __atomic_load_n(&txq->started, __ATOMIC_RELAXED))
 				qpring_adapter_run_txq(txq, QPRING_SERVICE_BUDGET);
+		}
+		for (q = 0; p->has_medium && q < dev->data->nb_rx_queues; q++) {
+			struct qpring_rxq *rxq = __atomic_load_n(
+				(struct qpring_rxq **)&dev->data->rx_queues[q], __ATOMIC_ACQUIRE);
+
+			if (rxq != NULL && __atomic_load_n(&rxq->started, __ATOMIC_RELAXED))
+				qpring_adapter_run_rxq(rxq, QPRING_SERVICE_BUDGET);
 		}
 	}
 	/* S3: leave. Release: our queue accesses happen before the
@@ -837,11 +901,13 @@ qpring_rxq_stop_locked(struct rte_eth_dev *dev, uint16_t qid)
 	if (rxq == NULL || !rxq->started)
 		return;
 	__atomic_store_n(&p->rx_live[qid], NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&rxq->started, 0, __ATOMIC_RELAXED);
 	sender = qpring_wire_sender(p);
 	if (sender != NULL)
 		qpring_wire_quiesce(sender);
+	if (p->has_medium)
+		qpring_service_quiesce(p); /* the service fills it from the medium */
 	qpring_rxq_drain(rxq);
-	rxq->started = 0;
 }
 
 static int
@@ -927,16 +993,25 @@ qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	struct qpring_port *p = dev->data->dev_private;
 	struct qpring_rxq *rxq;
 	uint32_t room;
+	int scatter;
 	int ret;
 
 	ret = qpring_check_ring(dev, "rx", qid, nb_desc);
 	if (ret != 0)
 		return ret;
+	scatter = (dev->data->dev_conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_SCATTER) ||
+		  (conf != NULL && (conf->offloads & RTE_ETH_RX_OFFLOAD_SCATTER));
 	room = qpring_rx_buf_room(mp);
-	if (room < p->max_frame) {
+	if (!scatter && room < p->max_frame) {
 		QPRING_LOG(ERR, "port %u rx queue %u: buffers of mempool %s hold %u bytes, "
-			   "frames up to the MTU need %u", dev->data->port_id, qid, mp->name,
-			   room, p->max_frame);
+			   "frames up to the MTU need %u (or enable RTE_ETH_RX_OFFLOAD_SCATTER)",
+			   dev->data->port_id, qid, mp->name, room, p->max_frame);
+		return -EINVAL;
+	}
+	if (scatter && room * QP_MAX_RX_PARTS < QPRING_MAX_FRAME) {
+		QPRING_LOG(ERR, "port %u rx queue %u: buffers of %u bytes; a frame spans at most "
+			   "%u buffers, so they must hold at least %u", dev->data->port_id, qid,
+			   room, QP_MAX_RX_PARTS, QPRING_MAX_FRAME / QP_MAX_RX_PARTS);
 		return -EINVAL;
 	}
 	if (dev->data->rx_queues[qid] != NULL)
@@ -961,6 +1036,10 @@ qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	rxq->mp = mp;
 	rxq->deferred_start = conf != NULL && conf->rx_deferred_start;
 	rxq->intr_fd = -1;
+	rxq->scatter = (uint8_t)scatter;
+	rxq->hw->ad.rx_scatter = (uint32_t)scatter;
+	if (scatter)
+		p->scatter = 1;
 
 	rte_spinlock_lock(&qpring_lock);
 	dev->data->rx_queues[qid] = rxq;
@@ -1087,6 +1166,57 @@ qpring_stop_locked(struct rte_eth_dev *dev)
 		qpring_link_refresh(p->peer);
 }
 
+/* Open the pcap/interface wire for this run and hand each queue its context. */
+static int
+qpring_medium_start(struct rte_eth_dev *dev)
+{
+	struct qpring_port *p = dev->data->dev_private;
+	struct qp_medium *m = NULL;
+	uint16_t q;
+	int ret;
+
+	ret = qp_medium_open(&m, &p->medium, p->name, dev->data->nb_rx_queues,
+			     dev->data->nb_tx_queues);
+	if (ret != 0)
+		return ret;
+	dev->process_private = m;
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		struct qpring_rxq *rxq = dev->data->rx_queues[q];
+
+		if (rxq != NULL)
+			rxq->medium_ctx = qp_medium_rx_ctx(m, q);
+	}
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		struct qpring_txq *txq = dev->data->tx_queues[q];
+
+		if (txq != NULL)
+			txq->medium_ctx = qp_medium_tx_ctx(m, q);
+	}
+	return 0;
+}
+
+/* Port stopped (queues drained, service quiesced): close the wire. */
+static void
+qpring_medium_stop(struct rte_eth_dev *dev)
+{
+	uint16_t q;
+
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		struct qpring_rxq *rxq = dev->data->rx_queues[q];
+
+		if (rxq != NULL)
+			rxq->medium_ctx = NULL;
+	}
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		struct qpring_txq *txq = dev->data->tx_queues[q];
+
+		if (txq != NULL)
+			txq->medium_ctx = NULL;
+	}
+	qp_medium_close(dev->process_private);
+	dev->process_private = NULL;
+}
+
 static int
 qpring_dev_start(struct rte_eth_dev *dev)
 {
@@ -1095,10 +1225,20 @@ qpring_dev_start(struct rte_eth_dev *dev)
 	int ret = 0;
 
 	p->max_frame = dev->data->mtu + QPRING_FRAME_OVERHEAD;
-	if (dev->data->dev_conf.intr_conf.rxq) {
-		ret = qpring_intr_install(dev);
+	if (dev->data->dev_conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_SCATTER)
+		p->scatter = 1;
+	qpring_set_burst(dev);
+	if (p->has_medium) {
+		ret = qpring_medium_start(dev);
 		if (ret != 0)
 			return ret;
+	}
+	if (dev->data->dev_conf.intr_conf.rxq) {
+		ret = qpring_intr_install(dev);
+		if (ret != 0) {
+			qpring_medium_stop(dev);
+			return ret;
+		}
 	}
 	rte_spinlock_lock(&qpring_lock);
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
@@ -1129,6 +1269,7 @@ err_rxq:
 	qpring_stop_locked(dev);
 	qpring_unlock();
 	qpring_intr_uninstall(dev);
+	qpring_medium_stop(dev);
 	return ret;
 }
 
@@ -1139,6 +1280,7 @@ qpring_dev_stop(struct rte_eth_dev *dev)
 	qpring_stop_locked(dev);
 	qpring_unlock();
 	qpring_intr_uninstall(dev);
+	qpring_medium_stop(dev);
 	dev->data->dev_started = 0;
 	return 0;
 }
@@ -1281,7 +1423,7 @@ qpring_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
 		struct qpring_rxq *rxq = dev->data->rx_queues[q];
 
-		if (rxq != NULL && qpring_rx_buf_room(rxq->mp) < frame) {
+		if (rxq != NULL && !rxq->scatter && qpring_rx_buf_room(rxq->mp) < frame) {
 			QPRING_LOG(ERR, "port %u: MTU %u needs %u-byte frames, but rx queue %u "
 				   "buffers hold %u", dev->data->port_id, mtu, frame, q,
 				   qpring_rx_buf_room(rxq->mp));
@@ -1309,12 +1451,16 @@ qpring_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_mtu = QPRING_MAX_MTU;
 	info->max_rx_queues = QPRING_MAX_QPS;
 	info->max_tx_queues = QPRING_MAX_QPS;
-	info->rx_offload_capa = 0;
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	info->rx_desc_lim = (struct rte_eth_desc_lim){
 		.nb_max = QP_RING_MAX, .nb_min = QP_RING_MIN, .nb_align = 1,
+		.nb_seg_max = QP_MAX_RX_PARTS, .nb_mtu_seg_max = QP_MAX_RX_PARTS,
 	};
-	info->tx_desc_lim = info->rx_desc_lim;
+	info->tx_desc_lim = (struct rte_eth_desc_lim){
+		.nb_max = QP_RING_MAX, .nb_min = QP_RING_MIN, .nb_align = 1,
+		.nb_seg_max = QP_MAX_SEGS, .nb_mtu_seg_max = QP_MAX_SEGS,
+	};
 	info->default_rxportconf.ring_size = QPRING_DEFAULT_RING;
 	info->default_txportconf.ring_size = QPRING_DEFAULT_RING;
 	info->default_rxportconf.nb_queues = 1;
@@ -1361,7 +1507,8 @@ qpring_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 		pk = QP_RX(rxq, QP_RXC_PKTS);
 		by = QP_RX(rxq, QP_RXC_BYTES);
 		er = QP_RX(rxq, QP_RXC_ERRORS) +
-		     qpring_ad(rxq->hw, &rxq->ad_base, QP_AD(too_big));
+		     qpring_ad(rxq->hw, &rxq->ad_base, QP_AD(too_big)) +
+		     qpring_ad(rxq->hw, &rxq->ad_base, QP_AD(medium_errors));
 		ms = qpring_ad(rxq->hw, &rxq->ad_base, QP_AD(no_buffer));
 		st->ipackets += pk;
 		st->ibytes += by;
@@ -1387,7 +1534,8 @@ qpring_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 		st->oerrors += QP_TX(txq, QP_TXC_BAD_FRAME) + QP_TX(txq, QP_TXC_FLUSHED) +
 			       qpring_ad(txq->hw, &txq->ad_base, QP_AD(no_link)) +
 			       qpring_ad(txq->hw, &txq->ad_base, QP_AD(f_errors)) +
-			       qpring_ad(txq->hw, &txq->ad_base, QP_AD(f_drops));
+			       qpring_ad(txq->hw, &txq->ad_base, QP_AD(f_drops)) +
+			       qpring_ad(txq->hw, &txq->ad_base, QP_AD(medium_errors));
 		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
 			st->q_opackets[q] = pk;
 			st->q_obytes[q] = by;
@@ -1401,7 +1549,8 @@ qpring_ad_snapshot(const struct qp_hwq *hw, struct qp_adapter_q *base)
 {
 	static const size_t offs[] = {
 		QP_AD(serviced), QP_AD(polls), QP_AD(idle_polls), QP_AD(no_link),
-		QP_AD(no_buffer), QP_AD(too_big), QP_AD(filtered), QP_AD(f_delayed),
+		QP_AD(no_buffer), QP_AD(too_big), QP_AD(filtered), QP_AD(medium_errors),
+		QP_AD(f_delayed),
 		QP_AD(f_reordered), QP_AD(f_errors), QP_AD(f_rx_errors), QP_AD(f_drops),
 	};
 	unsigned int i;
@@ -1465,6 +1614,7 @@ static const struct qpring_xstat_def qpring_tx_xstats[] = {
 	{ "fault_error_completions", XS_AD, QP_AD(f_errors) },
 	{ "fault_rx_error_completions", XS_AD, QP_AD(f_rx_errors) },
 	{ "fault_wire_drops",    XS_AD,  QP_AD(f_drops) },
+	{ "medium_errors",       XS_AD,  QP_AD(medium_errors) },
 	{ "reg_doorbell",        XS_REG, XR_DOORBELL_VA },
 	{ "reg_pending",         XS_REG, XR_PENDING },
 	{ "reg_in_service",      XS_REG, XR_IN_SERVICE },
@@ -1479,6 +1629,7 @@ static const struct qpring_xstat_def qpring_rx_xstats[] = {
 	{ "no_buffer_drops",     XS_AD,  QP_AD(no_buffer) },
 	{ "oversize_drops",      XS_AD,  QP_AD(too_big) },
 	{ "mac_filter_drops",    XS_AD,  QP_AD(filtered) },
+	{ "medium_errors",       XS_AD,  QP_AD(medium_errors) },
 	{ "adapter_completions", XS_AD,  QP_AD(serviced) },
 	{ "reg_doorbell",        XS_REG, XR_DOORBELL_VA },
 	{ "reg_pending",         XS_REG, XR_PENDING },
@@ -1764,6 +1915,12 @@ rte_pmd_qpring_adapter_poll(uint16_t port_id, unsigned int budget)
 		if (txq != NULL && txq->started)
 			n += qpring_adapter_run_txq(txq, budget);
 	}
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		struct qpring_rxq *rxq = dev->data->rx_queues[q];
+
+		if (rxq != NULL && rxq->started)
+			n += qpring_adapter_run_rxq(rxq, budget);
+	}
 	return (int)RTE_MIN(n, (uint32_t)INT32_MAX);
 }
 
@@ -1916,14 +2073,20 @@ qpring_set_burst(struct rte_eth_dev *dev)
 {
 	const struct qpring_port *p = dev->data->dev_private;
 
-	dev->rx_pkt_burst = p->copy ? qpring_rx_burst : qpring_rx_burst_zc;
+	dev->rx_pkt_burst = !p->copy ? qpring_rx_burst_zc :
+			    p->scatter ? qpring_rx_burst_scatter : qpring_rx_burst;
 	dev->rx_queue_count = qpring_rx_queue_count;
 	dev->rx_descriptor_status = qpring_rx_descriptor_status;
 	dev->tx_descriptor_status = qpring_tx_descriptor_status;
-	if (p->adapter_mode == QPRING_ADAPTER_INLINE)
+	if (p->adapter_mode == QPRING_ADAPTER_INLINE && p->has_medium) {
+		/* The receiving adapter runs in the rx burst, fed by the medium. */
+		dev->rx_pkt_burst = qpring_rx_burst_medium;
+		dev->tx_pkt_burst = qpring_tx_burst_medium;
+	} else if (p->adapter_mode == QPRING_ADAPTER_INLINE) {
 		dev->tx_pkt_burst = p->copy ? qpring_tx_burst_inline : qpring_tx_burst_inline_zc;
-	else
+	} else {
 		dev->tx_pkt_burst = qpring_tx_burst_deferred;
+	}
 }
 
 static int
@@ -1949,6 +2112,8 @@ qpring_create(struct rte_vdev_device *vdev, const struct qpring_args *a)
 	p->adapter_mode = a->adapter_mode;
 	p->faults = a->faults;
 	p->seed = a->seed;
+	p->medium = a->medium;
+	p->has_medium = (uint8_t)qp_medium_configured(&a->medium);
 	p->max_frame = RTE_ETHER_MTU + QPRING_FRAME_OVERHEAD;
 	if (a->mac_given) {
 		p->mac = a->mac;
@@ -1989,7 +2154,7 @@ qpring_create(struct rte_vdev_device *vdev, const struct qpring_args *a)
 
 	rte_eth_dev_probing_finish(dev);
 	QPRING_LOG(INFO, "%s: port %u, %s wire, copy=%u, adapter=%s", name, p->port_id,
-		   p->peer_name[0] ? "peer" : "loopback", p->copy,
+		   p->peer_name[0] ? "peer" : p->has_medium ? "pcap" : "loopback", p->copy,
 		   p->adapter_mode == QPRING_ADAPTER_INLINE ? "inline" :
 		   p->adapter_mode == QPRING_ADAPTER_SERVICE ? "service" : "manual");
 	return 0;
@@ -2059,5 +2224,8 @@ RTE_PMD_REGISTER_PARAM_STRING(net_qpring,
 	QPRING_ARG_F_OOO "=<window> "
 	QPRING_ARG_F_ERROR "=<ppm> "
 	QPRING_ARG_F_DROP "=<ppm> "
-	QPRING_ARG_SEED "=<uint64>");
+	QPRING_ARG_SEED "=<uint64> "
+	QPRING_ARG_RX_PCAP "=<file> "
+	QPRING_ARG_TX_PCAP "=<file> "
+	QPRING_ARG_IFACE "=<ifname>");
 RTE_LOG_REGISTER_DEFAULT(qpring_logtype, NOTICE);

@@ -82,7 +82,18 @@ qpring_wire_service(struct qpring_txq *txq, int zero_copy, uint32_t budget)
 uint32_t
 qpring_adapter_run_txq(struct qpring_txq *txq, uint32_t budget)
 {
+	if (txq->medium_ctx != NULL)
+		return qp_adapter_service_sq_sink(txq->hw, qp_medium_sink, txq->medium_ctx,
+						  budget);
 	return qpring_wire_service(txq, !txq->port->copy, budget);
+}
+
+uint32_t
+qpring_adapter_run_rxq(struct qpring_rxq *rxq, uint32_t budget)
+{
+	if (rxq->medium_ctx == NULL)
+		return 0;
+	return qp_adapter_service_rq_source(rxq->hw, qp_medium_source, rxq->medium_ctx, budget);
 }
 
 /*
@@ -112,8 +123,10 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 			txq->c[QP_TXC_RING_FULL]++;
 			break;
 		}
-		/* Empty or over the MTU: consumed and counted, never sent. */
-		if (unlikely(m->pkt_len - 1u >= max_frame)) {
+		/* Empty, over the MTU or too many buffers: consumed and
+		 * counted, never sent.
+		 */
+		if (unlikely(m->pkt_len - 1u >= max_frame || m->nb_segs > QP_MAX_SEGS)) {
 			rte_pktmbuf_free(m);
 			bad++;
 			continue;
@@ -141,8 +154,10 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 		txq->c[QP_TXC_DOORBELLS]++;
 		txq->c[QP_TXC_PKTS] += posted;
 		txq->c[QP_TXC_BYTES] += bytes;
-		if (inline_adapter)
+		if (inline_adapter == 1)
 			qpring_wire_service(txq, zero_copy, UINT32_MAX);
+		else if (inline_adapter == 2)
+			qpring_adapter_run_txq(txq, UINT32_MAX);
 	}
 	if (nb_reaped != 0) {
 		rte_pktmbuf_free_bulk(reaped, nb_reaped);
@@ -163,6 +178,13 @@ uint16_t
 qpring_tx_burst_inline_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	return qpring_tx_common(q, pkts, nb_pkts, 1, 1);
+}
+
+/* Inline adapter of a port wired to a capture file or an interface. */
+uint16_t
+qpring_tx_burst_medium(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return qpring_tx_common(q, pkts, nb_pkts, 2, 0);
 }
 
 /* Adapter elsewhere (manual): post and ring only; copy mode is its concern. */
@@ -263,6 +285,98 @@ uint16_t
 qpring_rx_burst_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	return qpring_rx_common(q, pkts, nb_pkts, 1);
+}
+
+/*
+ * Receive burst with RTE_ETH_RX_OFFLOAD_SCATTER: a frame may span several
+ * slots (QP_ST_F_MORE on every part but the last). The adapter completes
+ * the parts last to first, so the first part's indicator (D1) covers them
+ * all. Returned as an mbuf chain; every slot consumed is re-posted.
+ */
+uint16_t
+qpring_rx_burst_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct qpring_rxq *rxq = q;
+	struct qp_slot *slots = rxq->hw->slots;
+	struct rte_mbuf *fresh[QP_MAX_RX_PARTS];
+	struct qp_slot *last = NULL;
+	const uint32_t mask = rxq->mask;
+	uint32_t head = rxq->head, posted = 0, errors = 0;
+	uint64_t bytes = 0;
+	uint16_t out = 0;
+
+	while (out < nb_pkts) {
+		struct qp_slot *s = &slots[head & mask];
+		struct rte_mbuf *first = NULL, *prev = NULL;
+		uint32_t parts = 1, total = 0, j;
+		uint16_t st;
+
+		if (!qp_slot_is_done(s)) /* D1 */
+			break;
+		while ((slots[(head + parts - 1) & mask].res_status & QP_ST_F_MORE) &&
+		       parts < QP_MAX_RX_PARTS)
+			parts++;
+		if (unlikely(rte_pktmbuf_alloc_bulk(rxq->mp, fresh, parts) != 0)) {
+			rxq->c[QP_RXC_NOMBUF] += parts;
+			break;
+		}
+		st = s->res_status & QP_ST_MASK;
+		for (j = 0; j < parts; j++) {
+			struct qp_slot *ps = &slots[(head + j) & mask];
+			struct rte_mbuf *m = (struct rte_mbuf *)(uintptr_t)ps->cookie;
+			struct rte_mbuf *nm = fresh[j];
+
+			m->data_len = (uint16_t)ps->res_len;
+			m->next = NULL;
+			total += ps->res_len;
+			if (first == NULL)
+				first = m;
+			else
+				prev->next = m;
+			prev = m;
+			qp_slot_post(ps, rte_pktmbuf_mtod(nm, uintptr_t),
+				     (uint32_t)(nm->buf_len - nm->data_off), (uintptr_t)nm,
+				     QP_WQE_F_RECV, 1);
+			last = ps;
+		}
+		first->nb_segs = (uint16_t)parts;
+		first->pkt_len = total;
+		first->port = rxq->port_id;
+		head += parts;
+		posted += parts;
+		if (unlikely(st != QP_ST_OK)) {
+			rte_pktmbuf_free(first);
+			errors++;
+			continue;
+		}
+		bytes += total;
+		pkts[out++] = first;
+	}
+	if (posted != 0) {
+		qp_doorbell_ring(&rxq->hw->regs, last, posted); /* R1 */
+		rxq->head = head;
+		rxq->c[QP_RXC_DOORBELLS]++;
+		rxq->c[QP_RXC_POSTED] += posted;
+		rxq->c[QP_RXC_PKTS] += out;
+		rxq->c[QP_RXC_BYTES] += bytes;
+		rxq->c[QP_RXC_ERRORS] += errors;
+	}
+	return out;
+}
+
+/* Inline adapter of a port fed by a capture file or an interface: the
+ * receiving adapter fills posted buffers from the medium, then the driver
+ * harvests as usual.
+ */
+uint16_t
+qpring_rx_burst_medium(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct qpring_rxq *rxq = q;
+
+	qpring_adapter_run_rxq(rxq, nb_pkts);
+	if (rxq->scatter)
+		return qpring_rx_burst_scatter(q, pkts, nb_pkts);
+	return qpring_rx_common(rxq, pkts, nb_pkts, 0);
 }
 
 /* Receive slots whose indicator reads DONE: frames waiting to be harvested.
