@@ -30,3 +30,14 @@ test: deps build
 
 clean:
 	rm -rf $(BUILD)
+
+# Side-by-side benchmark against DPDK's software PMDs under dpdk-testpmd
+# (bench/run.py): `bench` (< 10 min) regenerates doc/bench/, `bench-quick`
+# (< 2 min) writes $(BUILD)/bench-quick/.
+.PHONY: bench bench-quick
+
+bench: build
+	python3 bench/run.py --build $(BUILD)
+
+bench-quick: build
+	python3 bench/run.py --build $(BUILD) --quick
