@@ -91,7 +91,7 @@ whether the WQE the doorbell points at has been serviced.
 =============================================================================
 EOF
 
-timeout 60 stdbuf -oL "$TESTPMD" -l 0,1 --no-huge --no-pci -m 1024 \
+timeout -k 5 45 stdbuf -oL "$TESTPMD" -l 0,1 --no-huge --no-pci -m 1024 \
 	--file-prefix "$PREFIX" -d "$PLUGIN" \
 	--vdev net_qpring0 --vdev net_qpring1,peer=net_qpring0 \
 	-- -i --total-num-mbufs=16384 < "$FIFO" > "$LOG" 2>&1 &

@@ -56,7 +56,7 @@ fail() {
 
 # dpdk-test waits at its prompt for commands on stdin (the fifo) while the
 # telemetry client asks it which ports and commands it has.
-timeout 60 stdbuf -oL "$DPDK_TEST_BIN" -l 0 --no-huge --no-pci -m 256 \
+timeout -k 5 30 stdbuf -oL "$DPDK_TEST_BIN" -l 0 --no-huge --no-pci -m 256 \
 	--file-prefix "$PREFIX" -d "$PLUGIN" --vdev net_qpring0 \
 	--log-level=pmd.net.qpring:info < "$FIFO" > "$LOG" 2>&1 &
 PID=$!
