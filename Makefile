@@ -31,6 +31,19 @@ test: deps build
 clean:
 	rm -rf $(BUILD)
 
+# Install the driver where EAL loads plugins from (RTE_EAL_PMD_PATH, as a
+# link to <libdir>/librte_net_qpring.so), rte_pmd_qpring.h and libqpring.pc.
+# DESTDIR stages the install; the prefix is meson's (MESON_OPTS=-Dprefix=..
+# at setup, default /usr/local). Uninstall removes what the last install
+# from $(BUILD) recorded (meson-logs/install-log.txt), DESTDIR included.
+.PHONY: install uninstall
+
+install: build
+	meson install -C $(BUILD) --no-rebuild $(if $(DESTDIR),--destdir $(abspath $(DESTDIR)))
+
+uninstall:
+	ninja -C $(BUILD) uninstall
+
 # Side-by-side benchmark against DPDK's software PMDs under dpdk-testpmd
 # (bench/run.py): `bench` (< 10 min) regenerates doc/bench/, `bench-quick`
 # (< 2 min) writes $(BUILD)/bench-quick/.
