@@ -492,8 +492,12 @@ qp_hwq_flush(struct qp_hwq *q)
 {
 	uint32_t n, i;
 
-	/* Serviced but held back by a fault: complete with their result. */
-	for (; q->ad.done_head != q->ad.head; q->ad.done_head++) {
+	/* Serviced but held back by a fault: complete with their result. At
+	 * most a ring's worth; a signed distance, so a reset head cannot make
+	 * this walk round the index space.
+	 */
+	for (i = 0; (int32_t)(q->ad.head - q->ad.done_head) > 0 && i <= q->ad.mask;
+	     i++, q->ad.done_head++) {
 		struct qp_slot *s = &q->slots[q->ad.done_head & q->ad.mask];
 
 		if (!qp_slot_is_done(s))

@@ -487,6 +487,7 @@ qpring_hwq_release_bufs(struct qp_hwq *hw, uint32_t nb_desc)
 		qp_slot_reset(s);
 	}
 	hw->ad.head = 0;
+	hw->ad.done_head = 0;
 	__atomic_store_n(&hw->regs.pending, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&hw->regs.doorbell, 0, __ATOMIC_RELAXED);
 }
