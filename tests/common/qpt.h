@@ -297,4 +297,57 @@ qpt_xstat(uint16_t port, const char *name)
 	return v;
 }
 
+/*
+ * The qpt_frame() of @seq and @len split over @nb_segs chained mbufs of
+ * @mp: len / nb_segs bytes each, the last one the remainder. @len must fit
+ * one buffer of @mp (the frame is built flat first). NULL on failure.
+ */
+static inline struct rte_mbuf *
+qpt_frame_segs(struct rte_mempool *mp, uint32_t seq, uint32_t len, uint16_t nb_segs,
+	       const struct rte_ether_addr *dst)
+{
+	struct rte_mbuf *flat, *head = NULL;
+	uint32_t off = 0;
+	uint16_t k;
+
+	if (nb_segs == 0 || len < nb_segs)
+		return NULL;
+	flat = qpt_frame(mp, seq, len, dst);
+	if (flat == NULL)
+		return NULL;
+	for (k = 0; k < nb_segs; k++) {
+		uint32_t l = k + 1u == nb_segs ? len - off : len / nb_segs;
+		struct rte_mbuf *seg = rte_pktmbuf_alloc(mp);
+		char *p = seg != NULL ? rte_pktmbuf_append(seg, (uint16_t)l) : NULL;
+
+		if (p == NULL || (head != NULL && rte_pktmbuf_chain(head, seg) != 0)) {
+			rte_pktmbuf_free(seg);
+			rte_pktmbuf_free(head);
+			head = NULL;
+			break;
+		}
+		memcpy(p, rte_pktmbuf_mtod_offset(flat, const char *, off), l);
+		if (head == NULL)
+			head = seg;
+		off += l;
+	}
+	rte_pktmbuf_free(flat);
+	return head;
+}
+
+/* Stop and close the port of vdev @name if it has one, then remove the
+ * vdev, so that the name can be probed again. Returns rte_vdev_uninit()'s.
+ */
+static inline int
+qpt_vdev_destroy(const char *name)
+{
+	uint16_t port;
+
+	if (rte_eth_dev_get_port_by_name(name, &port) == 0) {
+		rte_eth_dev_stop(port);
+		rte_eth_dev_close(port);
+	}
+	return rte_vdev_uninit(name);
+}
+
 #endif /* QPT_H */

@@ -1,0 +1,762 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The qpring authors
+ */
+/* The data path through ethdev, counted exactly (stats, per-queue stats, xstats), with payload,
+ * order and QP isolation checked end to end: loopback and cabled, copy=1 and copy=0.
+ */
+#include "qpt.h"
+
+#define NB_MBUFS   8192u
+#define RX_BURST   32u
+#define POLL_BOUND 8u
+
+/* Frame k of a flow has size frame_sizes[k % 4] (MTU 1500: 1518 is the largest). */
+static const uint32_t frame_sizes[] = { 60, 64, 1500, 1518 };
+#define NB_SIZES RTE_DIM(frame_sizes)
+
+static struct rte_mempool *pool;
+
+static uint32_t
+size_of(uint32_t k)
+{
+	return frame_sizes[k % NB_SIZES];
+}
+
+/* Bytes of frames 0..n-1 of a flow. */
+static uint64_t
+bytes_of(uint32_t n)
+{
+	uint64_t b = 0;
+	uint32_t k;
+
+	for (k = 0; k < n; k++)
+		b += size_of(k);
+	return b;
+}
+
+/* Sequence number of frame k of queue pair q in direction dir: unique per flow. */
+static uint32_t
+flow_seq(unsigned int dir, uint16_t q, uint32_t k)
+{
+	return (uint32_t)dir << 24 | (uint32_t)q << 16 | k;
+}
+
+static uint64_t
+xs(uint16_t port, const char *dir, uint16_t q, const char *what)
+{
+	char name[RTE_ETH_XSTATS_NAME_SIZE];
+
+	snprintf(name, sizeof(name), "%s_q%u_%s", dir, q, what);
+	return qpt_xstat(port, name);
+}
+
+static struct rte_pmd_qpring_regs
+regs_of(uint16_t port, uint16_t q, enum rte_pmd_qpring_dir d)
+{
+	struct rte_pmd_qpring_regs r;
+	int ret = rte_pmd_qpring_regs_get(port, q, d, &r);
+
+	REQUIRE(ret == 0, "regs_get(port %u, q %u, dir %d) = %d", port, q, (int)d, ret);
+	return r;
+}
+
+/* Address of slot idx of a ring, as the doorbell names it. */
+static uint64_t
+slot_va(const struct rte_pmd_qpring_regs *r, uint32_t idx)
+{
+	return r->ring_va + 32ull * (idx & (r->size - 1u));
+}
+
+static int
+make_port(const char *name, const char *args, uint16_t nb_qp, uint16_t ring,
+	  struct rte_mempool *rx_mp)
+{
+	int port = qpt_vdev(name, args);
+
+	REQUIRE(port >= 0, "probe %s \"%s\": %d", name, args, port);
+	REQUIRE(qpt_setup((uint16_t)port, nb_qp, ring, rx_mp) == 0, "setup %s", name);
+	return port;
+}
+
+static void
+start_port(int port)
+{
+	REQUIRE(rte_eth_dev_start((uint16_t)port) == 0, "start port %d", port);
+}
+
+/*
+ * Receive everything waiting on (port, q), expecting frames *got.. of flow
+ * (dir, q) in order and intact. Counts the rx calls that returned frames
+ * (each rings one receive doorbell).
+ */
+static void
+drain_flow(uint16_t port, uint16_t q, unsigned int dir, uint32_t *got, uint32_t *calls,
+	   uint32_t limit)
+{
+	struct rte_mbuf *rx[RX_BURST];
+	unsigned int polls = 0;
+
+	while (polls < POLL_BOUND) {
+		uint16_t n = rte_eth_rx_burst(port, q, rx, RX_BURST), i;
+
+		if (n == 0) {
+			polls++;
+			continue;
+		}
+		(*calls)++;
+		for (i = 0; i < n; i++) {
+			uint32_t seq = ~0u, want = flow_seq(dir, q, *got);
+
+			CHECK(*got < limit, "port %u rq %u: frame beyond the %u sent", port, q,
+			      limit);
+			CHECK(qpt_frame_check(rx[i], size_of(*got), &seq) == 0 && seq == want,
+			      "port %u rq %u frame %u: len %u seq %#x, want len %u seq %#x", port,
+			      q, *got, rx[i]->pkt_len, seq, size_of(*got), want);
+			CHECK_EQ(rx[i]->port, port);
+			(*got)++;
+		}
+		qpt_free_all(rx, n);
+	}
+}
+
+/* ---------------------------------------------------------------- flows */
+
+struct flow_case {
+	const char *name;
+	uint8_t copy;
+	uint8_t cabled;     /* 0: one port in loopback; 1: two ports, both directions */
+	uint8_t interleave; /* receive after every round of sends (frames may exceed ring) */
+	uint16_t nb_qp;
+	uint16_t ring;
+	uint16_t frames;    /* per queue pair and direction */
+	uint16_t burst;
+};
+
+static const struct flow_case flow_cases[] = {
+	{ "loopback copy=1 1 QP",          1, 0, 0, 1, 256, 200, 32 },
+	{ "loopback copy=0 1 QP",          0, 0, 0, 1, 256, 200, 32 },
+	{ "loopback copy=1 4 QPs",         1, 0, 0, 4, 128, 100, 16 },
+	{ "loopback copy=0 4 QPs",         0, 0, 0, 4, 128, 100, 16 },
+	{ "loopback copy=1 wraps the ring", 1, 0, 1, 2, 16, 300, 5 },
+	{ "loopback copy=0 wraps the ring", 0, 0, 1, 2, 16, 300, 5 },
+	{ "cabled copy=1 4 QPs",           1, 1, 0, 4, 128, 100, 32 },
+	{ "cabled copy=0 4 QPs",           0, 1, 0, 4, 128, 100, 7 },
+	{ "cabled copy=1 wraps the ring",  1, 1, 1, 4, 32, 250, 9 },
+	{ "cabled copy=0 wraps the ring",  0, 1, 1, 4, 32, 250, 9 },
+};
+
+/* The send side of a flow, exactly: stats, per-queue stats, xstats, registers. */
+static void
+check_sender(uint16_t port, const struct flow_case *c, const uint32_t *tx_calls)
+{
+	struct rte_eth_stats st;
+	uint16_t q;
+
+	REQUIRE(rte_eth_stats_get(port, &st) == 0, "stats");
+	CHECK_EQ(st.opackets, (uint64_t)c->nb_qp * c->frames);
+	CHECK_EQ(st.obytes, (uint64_t)c->nb_qp * bytes_of(c->frames));
+	CHECK_EQ(st.oerrors, 0);
+	for (q = 0; q < c->nb_qp; q++) {
+		struct rte_pmd_qpring_regs r = regs_of(port, q, RTE_PMD_QPRING_SQ);
+
+		CHECK_EQ(st.q_opackets[q], c->frames);
+		CHECK_EQ(st.q_obytes[q], bytes_of(c->frames));
+		CHECK_EQ(xs(port, "tx", q, "doorbells"), tx_calls[q]);
+		CHECK_EQ(xs(port, "tx", q, "wqes_posted"), c->frames);
+		CHECK_EQ(xs(port, "tx", q, "completions_reaped"),
+			 c->frames > c->ring ? c->frames - c->ring : 0);
+		CHECK_EQ(xs(port, "tx", q, "ring_full_stalls"), 0);
+		CHECK_EQ(xs(port, "tx", q, "bad_frame_drops"), 0);
+		CHECK_EQ(xs(port, "tx", q, "error_completions"), 0);
+		CHECK_EQ(xs(port, "tx", q, "flushed_wqes"), 0);
+		CHECK_EQ(xs(port, "tx", q, "no_link_drops"), 0);
+		CHECK_EQ(xs(port, "tx", q, "adapter_serviced"), c->frames);
+		CHECK_EQ(xs(port, "tx", q, "adapter_polls"), tx_calls[q]);
+		CHECK_EQ(xs(port, "tx", q, "adapter_idle_polls"), 0);
+		/* Inline adapter: everything serviced, the newest WQE too. */
+		CHECK_EQ(xs(port, "tx", q, "reg_pending"), 0);
+		CHECK_EQ(xs(port, "tx", q, "reg_in_service"), 0);
+		CHECK_EQ(xs(port, "tx", q, "reg_doorbell"), slot_va(&r, c->frames - 1u));
+		CHECK_EQ(r.pending, 0);
+		CHECK_EQ(r.driver_index, c->frames);
+		CHECK_EQ(r.adapter_index, c->frames);
+		CHECK_EQ(r.done_slots, c->ring);
+	}
+}
+
+/* The receive side of a flow, every frame harvested. */
+static void
+check_receiver(uint16_t port, const struct flow_case *c, const uint32_t *rx_calls)
+{
+	struct rte_eth_stats st;
+	uint16_t q;
+
+	REQUIRE(rte_eth_stats_get(port, &st) == 0, "stats");
+	CHECK_EQ(st.ipackets, (uint64_t)c->nb_qp * c->frames);
+	CHECK_EQ(st.ibytes, (uint64_t)c->nb_qp * bytes_of(c->frames));
+	CHECK_EQ(st.imissed, 0);
+	CHECK_EQ(st.ierrors, 0);
+	CHECK_EQ(st.rx_nombuf, 0);
+	for (q = 0; q < c->nb_qp; q++) {
+		struct rte_pmd_qpring_regs r = regs_of(port, q, RTE_PMD_QPRING_RQ);
+
+		CHECK_EQ(st.q_ipackets[q], c->frames);
+		CHECK_EQ(st.q_ibytes[q], bytes_of(c->frames));
+		CHECK_EQ(st.q_errors[q], 0);
+		/* One doorbell for the initial fill, one per harvesting burst. */
+		CHECK_EQ(xs(port, "rx", q, "doorbells"), 1u + rx_calls[q]);
+		CHECK_EQ(xs(port, "rx", q, "wqes_posted"), (uint64_t)c->ring + c->frames);
+		CHECK_EQ(xs(port, "rx", q, "completions_reaped"), c->frames);
+		CHECK_EQ(xs(port, "rx", q, "mbuf_alloc_failures"), 0);
+		CHECK_EQ(xs(port, "rx", q, "error_completions"), 0);
+		CHECK_EQ(xs(port, "rx", q, "no_buffer_drops"), 0);
+		CHECK_EQ(xs(port, "rx", q, "oversize_drops"), 0);
+		CHECK_EQ(xs(port, "rx", q, "mac_filter_drops"), 0);
+		CHECK_EQ(xs(port, "rx", q, "adapter_completions"), c->frames);
+		/* All re-posted; the doorbell names the last re-posted slot, not
+		 * yet filled again.
+		 */
+		CHECK_EQ(xs(port, "rx", q, "reg_pending"), c->ring);
+		CHECK_EQ(xs(port, "rx", q, "reg_in_service"), 1);
+		CHECK_EQ(xs(port, "rx", q, "reg_doorbell"), slot_va(&r, c->frames - 1u));
+		CHECK_EQ(r.pending, c->ring);
+		CHECK_EQ(r.done_slots, 0);
+		CHECK_EQ(r.driver_index, c->frames);
+		CHECK_EQ(r.adapter_index, c->frames);
+	}
+}
+
+static void
+flow(const struct flow_case *c)
+{
+	static const char *const names[2] = { "net_qpring_ta", "net_qpring_tb" };
+	uint32_t tx_calls[2][8] = { { 0 } }, rx_calls[2][8] = { { 0 } }, got[2][8] = { { 0 } };
+	char args[96];
+	unsigned int in_use = qpt_in_use(pool), dir, ndir = c->cabled ? 2 : 1;
+	int port[2];
+	uint16_t q;
+
+	QPT_CASE(c->name);
+	REQUIRE(c->nb_qp <= 8, "table: at most 8 queue pairs");
+	REQUIRE(c->interleave || c->frames <= c->ring, "table: frames must fit the ring");
+	if (c->cabled) {
+		snprintf(args, sizeof(args), "copy=%u", c->copy);
+		port[1] = make_port(names[1], args, c->nb_qp, c->ring, pool);
+		snprintf(args, sizeof(args), "peer=%s,copy=%u", names[1], c->copy);
+		port[0] = make_port(names[0], args, c->nb_qp, c->ring, pool);
+		start_port(port[1]);
+	} else {
+		snprintf(args, sizeof(args), "copy=%u", c->copy);
+		port[0] = make_port(names[0], args, c->nb_qp, c->ring, pool);
+		port[1] = port[0];
+	}
+	start_port(port[0]);
+
+	for (dir = 0; dir < ndir; dir++) {
+		uint16_t src = (uint16_t)port[dir], dst = (uint16_t)port[c->cabled ? !dir : 0];
+		uint32_t sent[8] = { 0 };
+		int more = 1;
+
+		/* Round robin over the queue pairs, one burst each, so that the
+		 * flows of different QPs are in flight at the same time.
+		 */
+		while (more) {
+			more = 0;
+			for (q = 0; q < c->nb_qp; q++) {
+				struct rte_mbuf *tx[64];
+				uint32_t n = RTE_MIN((uint32_t)c->burst, c->frames - sent[q]), k;
+				uint16_t ok;
+
+				if (n == 0)
+					continue;
+				for (k = 0; k < n; k++) {
+					tx[k] = qpt_frame(pool, flow_seq(dir, q, sent[q] + k),
+							  size_of(sent[q] + k), NULL);
+					REQUIRE(tx[k] != NULL, "out of mbufs");
+				}
+				ok = rte_eth_tx_burst(src, q, tx, (uint16_t)n);
+				CHECK_EQ(ok, n);
+				qpt_free_all(tx + ok, n - ok);
+				sent[q] += n;
+				tx_calls[dir][q]++;
+				more |= sent[q] < c->frames;
+			}
+			if (c->interleave)
+				for (q = 0; q < c->nb_qp; q++)
+					drain_flow(dst, q, dir, &got[dir][q], &rx_calls[dir][q],
+						   c->frames);
+		}
+		if (c->cabled) {
+			/* Nothing looped back to the sender: its receive queues
+			 * hold only what the other direction already brought.
+			 */
+			uint64_t before = dir == 0 ? 0 : c->frames;
+
+			for (q = 0; q < c->nb_qp; q++)
+				CHECK_EQ(xs(src, "rx", q, "adapter_completions"), before);
+		}
+		for (q = 0; q < c->nb_qp; q++) {
+			drain_flow(dst, q, dir, &got[dir][q], &rx_calls[dir][q], c->frames);
+			CHECK(got[dir][q] == c->frames, "dir %u QP %u: received %u of %u", dir, q,
+			      got[dir][q], c->frames);
+		}
+	}
+
+	for (dir = 0; dir < ndir; dir++) {
+		check_sender((uint16_t)port[dir], c, tx_calls[dir]);
+		check_receiver((uint16_t)port[c->cabled ? !dir : 0], c, rx_calls[dir]);
+	}
+
+	if (c->cabled)
+		CHECK_EQ(qpt_vdev_destroy(names[1]), 0);
+	CHECK_EQ(qpt_vdev_destroy(names[0]), 0);
+	CHECK_EQ(qpt_in_use(pool), in_use);
+}
+
+/* ---------------------------------------------------- multi-segment frames */
+
+static void
+multiseg(uint8_t copy)
+{
+	static const uint32_t lens[] = { 60, 64, 1500, 1518, 999 };
+	struct rte_mbuf *tx[RTE_DIM(lens)], *rx[RTE_DIM(lens)];
+	struct rte_eth_stats st;
+	char args[32], name[64];
+	unsigned int in_use = qpt_in_use(pool), i, got;
+	uint64_t bytes = 0;
+	int port;
+
+	snprintf(name, sizeof(name), "multi-segment frames, copy=%u", copy);
+	QPT_CASE(name);
+	snprintf(args, sizeof(args), "copy=%u", copy);
+	port = make_port("net_qpring_tm", args, 1, 64, pool);
+	start_port(port);
+	for (i = 0; i < RTE_DIM(lens); i++) {
+		tx[i] = qpt_frame_segs(pool, 500 + i, lens[i], 3, NULL);
+		REQUIRE(tx[i] != NULL && tx[i]->nb_segs == 3, "frame %u", i);
+		bytes += lens[i];
+	}
+	CHECK_EQ(rte_eth_tx_burst((uint16_t)port, 0, tx, RTE_DIM(lens)), RTE_DIM(lens));
+	got = qpt_rx_all((uint16_t)port, 0, rx, RTE_DIM(lens), POLL_BOUND);
+	CHECK_EQ(got, RTE_DIM(lens));
+	for (i = 0; i < got; i++) {
+		uint32_t seq = ~0u;
+
+		CHECK(qpt_frame_check(rx[i], lens[i], &seq) == 0 && seq == 500 + i,
+		      "frame %u: len %u seq %u", i, rx[i]->pkt_len, seq);
+		/* copy=1 gathers the chain into one posted buffer; copy=0 hands
+		 * the sender's chain over as it is.
+		 */
+		CHECK_EQ(rx[i]->nb_segs, copy ? 1 : 3);
+	}
+	qpt_free_all(rx, got);
+	rte_eth_stats_get((uint16_t)port, &st);
+	CHECK_EQ(st.opackets, RTE_DIM(lens));
+	CHECK_EQ(st.obytes, bytes);
+	CHECK_EQ(st.ipackets, RTE_DIM(lens));
+	CHECK_EQ(st.ibytes, bytes);
+	CHECK_EQ(st.oerrors, 0);
+	CHECK_EQ(st.ierrors, 0);
+	CHECK_EQ(qpt_vdev_destroy("net_qpring_tm"), 0);
+	CHECK_EQ(qpt_in_use(pool), in_use);
+}
+
+/* ------------------------------------------- receiver not polling: imissed */
+
+/*
+ * The receiver does not poll: its ring of 64 fills and the remaining 36 of
+ * 100 frames are dropped and counted on the receiver, never on the sender.
+ * The 64 that fit are the first 64, in order; the queue works on afterwards.
+ */
+static void
+missed(uint8_t copy, uint8_t cabled)
+{
+	enum { RING = 64, SENT = 100, MORE = 10, LEN = 128 };
+	static const char *const names[2] = { "net_qpring_ia", "net_qpring_ib" };
+	struct rte_mbuf *tx[32], *rx[RING + MORE];
+	struct rte_eth_stats st;
+	char args[96], name[64];
+	unsigned int in_use = qpt_in_use(pool), i, got;
+	uint32_t seq = 0;
+	int a, b;
+
+	snprintf(name, sizeof(name), "imissed, %s, copy=%u", cabled ? "cabled" : "loopback",
+		 copy);
+	QPT_CASE(name);
+	if (cabled) {
+		snprintf(args, sizeof(args), "copy=%u", copy);
+		b = make_port(names[1], args, 1, RING, pool);
+		snprintf(args, sizeof(args), "peer=%s,copy=%u", names[1], copy);
+		a = make_port(names[0], args, 1, RING, pool);
+		start_port(b);
+	} else {
+		snprintf(args, sizeof(args), "copy=%u", copy);
+		a = b = make_port(names[0], args, 1, RING, pool);
+	}
+	start_port(a);
+
+	while (seq < SENT) {
+		unsigned int n = RTE_MIN(32u, SENT - seq);
+
+		for (i = 0; i < n; i++)
+			tx[i] = qpt_frame(pool, seq + i, LEN, NULL);
+		CHECK_EQ(rte_eth_tx_burst((uint16_t)a, 0, tx, (uint16_t)n), n);
+		seq += n;
+	}
+	rte_eth_stats_get((uint16_t)b, &st);
+	CHECK_EQ(st.imissed, SENT - RING);
+	CHECK_EQ(st.ipackets, 0);
+	CHECK_EQ(st.ierrors, 0);
+	CHECK_EQ(xs((uint16_t)b, "rx", 0, "no_buffer_drops"), SENT - RING);
+	CHECK_EQ(xs((uint16_t)b, "rx", 0, "adapter_completions"), RING);
+	CHECK_EQ(xs((uint16_t)b, "rx", 0, "reg_pending"), 0);
+	rte_eth_stats_get((uint16_t)a, &st);
+	CHECK_EQ(st.opackets, SENT);
+	CHECK_EQ(st.obytes, SENT * LEN);
+	CHECK_EQ(st.oerrors, 0);
+	CHECK_EQ(xs((uint16_t)a, "tx", 0, "adapter_serviced"), SENT);
+	CHECK_EQ(xs((uint16_t)a, "tx", 0, "completions_reaped"), SENT - RING);
+	if (cabled) {
+		CHECK_EQ(st.imissed, 0);
+		CHECK_EQ(st.ipackets, 0);
+	}
+
+	got = qpt_rx_all((uint16_t)b, 0, rx, RING + 1, POLL_BOUND);
+	CHECK_EQ(got, RING);
+	for (i = 0; i < got; i++) {
+		uint32_t s = ~0u;
+
+		CHECK(qpt_frame_check(rx[i], LEN, &s) == 0 && s == i, "frame %u: seq %u", i, s);
+	}
+	qpt_free_all(rx, got);
+
+	/* Polling again, the queue takes frames again. */
+	for (i = 0; i < MORE; i++)
+		tx[i] = qpt_frame(pool, SENT + i, LEN, NULL);
+	CHECK_EQ(rte_eth_tx_burst((uint16_t)a, 0, tx, MORE), MORE);
+	got = qpt_rx_all((uint16_t)b, 0, rx, MORE + 1, POLL_BOUND);
+	CHECK_EQ(got, MORE);
+	for (i = 0; i < got; i++) {
+		uint32_t s = ~0u;
+
+		CHECK(qpt_frame_check(rx[i], LEN, &s) == 0 && s == SENT + i, "frame %u: seq %u",
+		      i, s);
+	}
+	qpt_free_all(rx, got);
+	rte_eth_stats_get((uint16_t)b, &st);
+	CHECK_EQ(st.imissed, SENT - RING);
+	CHECK_EQ(st.ipackets, RING + MORE);
+	CHECK_EQ(st.ibytes, (RING + MORE) * LEN);
+
+	if (cabled)
+		CHECK_EQ(qpt_vdev_destroy(names[1]), 0);
+	CHECK_EQ(qpt_vdev_destroy(names[0]), 0);
+	CHECK_EQ(qpt_in_use(pool), in_use);
+}
+
+/* ------------------------------------------------------------ bad frames */
+
+/*
+ * Empty frames and frames over MTU + 18 are consumed by the tx burst, freed
+ * at once, counted (oerrors, bad_frame_drops) and never delivered; the good
+ * frames around them go through. A separate tx pool shows the frees.
+ */
+static void
+bad_frames(uint8_t copy)
+{
+	struct rte_mempool *txp;
+	struct rte_mbuf *tx[8], *rx[8];
+	struct rte_eth_stats st;
+	char args[32], name[64];
+	unsigned int in_use = qpt_in_use(pool), i, got;
+	const uint64_t good_bytes = 60 + 1518 + 64;
+	int port;
+
+	snprintf(name, sizeof(name), "bad frames, copy=%u", copy);
+	QPT_CASE(name);
+	txp = qpt_pool(copy ? "bad_tx1" : "bad_tx0", 64, RTE_MBUF_DEFAULT_BUF_SIZE);
+	snprintf(args, sizeof(args), "copy=%u", copy);
+	port = make_port("net_qpring_tbad", args, 1, 64, pool);
+	start_port(port);
+
+	tx[0] = qpt_frame(txp, 0, 60, NULL);
+	tx[1] = rte_pktmbuf_alloc(txp);                /* zero length */
+	tx[2] = qpt_frame(txp, 1, 1518, NULL);         /* MTU 1500 + 18: largest allowed */
+	tx[3] = qpt_frame(txp, 90, 1519, NULL);        /* one byte over */
+	tx[4] = qpt_frame(txp, 91, 2000, NULL);
+	tx[5] = qpt_frame_segs(txp, 92, 1519, 3, NULL); /* over, in three segments */
+	tx[6] = qpt_frame(txp, 2, 64, NULL);
+	for (i = 0; i < 7; i++)
+		REQUIRE(tx[i] != NULL, "frame %u", i);
+	CHECK_EQ(tx[1]->pkt_len, 0);
+	CHECK_EQ(rte_eth_tx_burst((uint16_t)port, 0, tx, 7), 7);
+	/* Only the three good frames still hold mbufs of txp (in a send slot,
+	 * or in a receive slot with copy=0); the bad ones were freed.
+	 */
+	CHECK_EQ(qpt_in_use(txp), 3);
+
+	rte_eth_stats_get((uint16_t)port, &st);
+	CHECK_EQ(st.opackets, 3);
+	CHECK_EQ(st.obytes, good_bytes);
+	CHECK_EQ(st.oerrors, 4);
+	CHECK_EQ(st.q_opackets[0], 3);
+	CHECK_EQ(st.q_obytes[0], good_bytes);
+	CHECK_EQ(xs((uint16_t)port, "tx", 0, "bad_frame_drops"), 4);
+	CHECK_EQ(xs((uint16_t)port, "tx", 0, "wqes_posted"), 3);
+	CHECK_EQ(xs((uint16_t)port, "tx", 0, "doorbells"), 1);
+
+	got = qpt_rx_all((uint16_t)port, 0, rx, 8, POLL_BOUND);
+	CHECK_EQ(got, 3);
+	for (i = 0; i < got; i++) {
+		static const uint32_t lens[] = { 60, 1518, 64 };
+		uint32_t s = ~0u;
+
+		CHECK(qpt_frame_check(rx[i], lens[i], &s) == 0 && s == i, "frame %u: len %u seq %u",
+		      i, rx[i]->pkt_len, s);
+	}
+	qpt_free_all(rx, got);
+
+	/* A burst of nothing but a bad frame: consumed, counted, no doorbell. */
+	tx[0] = rte_pktmbuf_alloc(txp);
+	REQUIRE(tx[0] != NULL, "mbuf");
+	CHECK_EQ(rte_eth_tx_burst((uint16_t)port, 0, tx, 1), 1);
+	CHECK_EQ(xs((uint16_t)port, "tx", 0, "doorbells"), 1);
+	CHECK_EQ(xs((uint16_t)port, "tx", 0, "bad_frame_drops"), 5);
+	CHECK_EQ(qpt_rx_all((uint16_t)port, 0, rx, 1, POLL_BOUND), 0);
+
+	rte_eth_stats_get((uint16_t)port, &st);
+	CHECK_EQ(st.oerrors, 5);
+	CHECK_EQ(st.opackets, 3);
+	CHECK_EQ(st.ipackets, 3);
+	CHECK_EQ(st.ibytes, good_bytes);
+	CHECK_EQ(st.ierrors, 0);
+	CHECK_EQ(st.imissed, 0);
+	CHECK_EQ(qpt_vdev_destroy("net_qpring_tbad"), 0);
+	CHECK_EQ(qpt_in_use(txp), 0);
+	CHECK_EQ(qpt_in_use(pool), in_use);
+	rte_mempool_free(txp);
+}
+
+/* ------------------------------------------------------------- rx_nombuf */
+
+/*
+ * The receive pool runs dry: rx bursts return nothing and count rx_nombuf
+ * for every completed slot they could not refill, but keep the frames in
+ * their slots; once mbufs are back, the same frames come out, in order.
+ */
+static void
+nombuf(uint8_t copy)
+{
+	enum { RING = 16, SPARE = 32, FRAMES = 12, LEN = 300 };
+	struct rte_mbuf *held[SPARE + 1], *tx[FRAMES], *rx[FRAMES + 1];
+	struct rte_pmd_qpring_regs r;
+	struct rte_mempool *rxp;
+	struct rte_eth_stats st;
+	char args[32], name[64];
+	unsigned int in_use = qpt_in_use(pool), i, nheld = 0, got;
+	int port;
+
+	snprintf(name, sizeof(name), "rx_nombuf, copy=%u", copy);
+	QPT_CASE(name);
+	rxp = qpt_pool(copy ? "nombuf_rx1" : "nombuf_rx0", RING + SPARE,
+		       RTE_MBUF_DEFAULT_BUF_SIZE);
+	snprintf(args, sizeof(args), "copy=%u", copy);
+	port = make_port("net_qpring_tnb", args, 1, RING, rxp);
+	start_port(port);
+	CHECK_EQ(qpt_in_use(rxp), RING);
+	while (nheld <= SPARE && (held[nheld] = rte_pktmbuf_alloc(rxp)) != NULL)
+		nheld++;
+	CHECK_EQ(nheld, SPARE);
+
+	for (i = 0; i < FRAMES; i++)
+		tx[i] = qpt_frame(pool, i, LEN, NULL);
+	CHECK_EQ(rte_eth_tx_burst((uint16_t)port, 0, tx, FRAMES), FRAMES);
+
+	CHECK_EQ(rte_eth_rx_burst((uint16_t)port, 0, rx, RX_BURST), 0);
+	rte_eth_stats_get((uint16_t)port, &st);
+	CHECK_EQ(st.rx_nombuf, FRAMES);
+	CHECK_EQ(st.ipackets, 0);
+	CHECK_EQ(st.imissed, 0);
+	CHECK_EQ(xs((uint16_t)port, "rx", 0, "mbuf_alloc_failures"), FRAMES);
+	CHECK_EQ(rte_eth_rx_burst((uint16_t)port, 0, rx, RX_BURST), 0);
+	rte_eth_stats_get((uint16_t)port, &st);
+	CHECK_EQ(st.rx_nombuf, 2 * FRAMES);
+	/* The frames are still in their slots, the driver's to harvest. */
+	REQUIRE(rte_pmd_qpring_regs_get((uint16_t)port, 0, RTE_PMD_QPRING_RQ, &r) == 0, "regs");
+	CHECK_EQ(r.done_slots, FRAMES);
+	CHECK_EQ(r.pending, RING - FRAMES);
+	CHECK_EQ(r.driver_index, 0);
+	CHECK_EQ(xs((uint16_t)port, "rx", 0, "doorbells"), 1);
+
+	qpt_free_all(held, nheld);
+	got = qpt_rx_all((uint16_t)port, 0, rx, FRAMES + 1, POLL_BOUND);
+	CHECK_EQ(got, FRAMES);
+	for (i = 0; i < got; i++) {
+		uint32_t s = ~0u;
+
+		CHECK(qpt_frame_check(rx[i], LEN, &s) == 0 && s == i, "frame %u: seq %u", i, s);
+	}
+	qpt_free_all(rx, got);
+	rte_eth_stats_get((uint16_t)port, &st);
+	CHECK_EQ(st.ipackets, FRAMES);
+	CHECK_EQ(st.ibytes, FRAMES * LEN);
+	CHECK_EQ(st.rx_nombuf, 2 * FRAMES);
+	CHECK_EQ(st.imissed, 0);
+	CHECK_EQ(xs((uint16_t)port, "rx", 0, "doorbells"), 2);
+	REQUIRE(rte_pmd_qpring_regs_get((uint16_t)port, 0, RTE_PMD_QPRING_RQ, &r) == 0, "regs");
+	CHECK_EQ(r.pending, RING);
+	CHECK_EQ(r.done_slots, 0);
+
+	CHECK_EQ(qpt_vdev_destroy("net_qpring_tnb"), 0);
+	CHECK_EQ(qpt_in_use(rxp), 0);
+	CHECK_EQ(qpt_in_use(pool), in_use);
+	rte_mempool_free(rxp);
+}
+
+/* ---------------------------------------------------------- stop, start */
+
+/*
+ * Stop and start again: the rings come back empty and in order (indexes at
+ * zero, every receive slot posted), the counters go on, and the first burst
+ * after the restart is delivered at once, in order.
+ */
+static void
+restart(uint8_t copy)
+{
+	enum { RING = 64, N = 40, LEN = 256 };
+	struct rte_mbuf *tx[N], *rx[N + 1];
+	struct rte_pmd_qpring_regs r;
+	struct rte_eth_stats st;
+	char args[32], name[64];
+	unsigned int in_use = qpt_in_use(pool), i, round, got;
+	int port;
+
+	snprintf(name, sizeof(name), "stop and start, copy=%u", copy);
+	QPT_CASE(name);
+	snprintf(args, sizeof(args), "copy=%u", copy);
+	port = make_port("net_qpring_trs", args, 1, RING, pool);
+	for (round = 0; round < 2; round++) {
+		start_port(port);
+		r = regs_of((uint16_t)port, 0, RTE_PMD_QPRING_SQ);
+		CHECK_EQ(r.driver_index, 0);
+		CHECK_EQ(r.adapter_index, 0);
+		CHECK_EQ(r.pending, 0);
+		CHECK_EQ(r.done_slots, RING);
+		r = regs_of((uint16_t)port, 0, RTE_PMD_QPRING_RQ);
+		CHECK_EQ(r.driver_index, 0);
+		CHECK_EQ(r.adapter_index, 0);
+		CHECK_EQ(r.pending, RING);
+		CHECK_EQ(r.doorbell_va, slot_va(&r, RING - 1));
+		for (i = 0; i < N; i++)
+			tx[i] = qpt_frame(pool, round * N + i, LEN, NULL);
+		CHECK_EQ(rte_eth_tx_burst((uint16_t)port, 0, tx, N), N);
+		r = regs_of((uint16_t)port, 0, RTE_PMD_QPRING_SQ);
+		CHECK_EQ(r.pending, 0);
+		CHECK_EQ(r.adapter_index, N);
+		got = qpt_rx_all((uint16_t)port, 0, rx, N + 1, POLL_BOUND);
+		CHECK(got == N, "round %u: received %u of %u", round, got, N);
+		for (i = 0; i < got; i++) {
+			uint32_t s = ~0u;
+
+			CHECK(qpt_frame_check(rx[i], LEN, &s) == 0 && s == round * N + i,
+			      "round %u frame %u: seq %u", round, i, s);
+		}
+		qpt_free_all(rx, got);
+		CHECK_EQ(rte_eth_dev_stop((uint16_t)port), 0);
+	}
+	rte_eth_stats_get((uint16_t)port, &st);
+	CHECK_EQ(st.opackets, 2 * N);
+	CHECK_EQ(st.obytes, 2 * N * LEN);
+	CHECK_EQ(st.ipackets, 2 * N);
+	CHECK_EQ(st.ibytes, 2 * N * LEN);
+	CHECK_EQ(st.oerrors, 0);
+	CHECK_EQ(st.imissed, 0);
+	CHECK_EQ(xs((uint16_t)port, "tx", 0, "adapter_serviced"), 2 * N);
+	CHECK_EQ(xs((uint16_t)port, "tx", 0, "flushed_wqes"), 0);
+	CHECK_EQ(xs((uint16_t)port, "rx", 0, "adapter_completions"), 2 * N);
+	/* Each start posts the whole ring; each harvest re-posts. */
+	CHECK_EQ(xs((uint16_t)port, "rx", 0, "wqes_posted"), 2 * (RING + N));
+	CHECK_EQ(qpt_vdev_destroy("net_qpring_trs"), 0);
+	CHECK_EQ(qpt_in_use(pool), in_use);
+}
+
+/* ------------------------------------------------------------ stats reset */
+
+/* A reset zeroes the counters (not the registers) and counting goes on exactly. */
+static void
+reset(void)
+{
+	struct rte_mbuf *tx[10], *rx[11];
+	struct rte_eth_stats st;
+	unsigned int i, got, in_use = qpt_in_use(pool);
+	int port;
+
+	QPT_CASE("stats reset");
+	port = make_port("net_qpring_trst", "", 1, 64, pool);
+	start_port(port);
+	for (i = 0; i < 10; i++)
+		tx[i] = qpt_frame(pool, i, 100, NULL);
+	CHECK_EQ(rte_eth_tx_burst((uint16_t)port, 0, tx, 10), 10);
+	got = qpt_rx_all((uint16_t)port, 0, rx, 10, POLL_BOUND);
+	CHECK_EQ(got, 10);
+	qpt_free_all(rx, got);
+
+	CHECK_EQ(rte_eth_stats_reset((uint16_t)port), 0);
+	rte_eth_stats_get((uint16_t)port, &st);
+	CHECK_EQ(st.opackets + st.ipackets + st.obytes + st.ibytes, 0);
+	CHECK_EQ(st.q_opackets[0] + st.q_ipackets[0], 0);
+	CHECK_EQ(xs((uint16_t)port, "tx", 0, "wqes_posted"), 0);
+	CHECK_EQ(xs((uint16_t)port, "tx", 0, "adapter_serviced"), 0);
+	CHECK_EQ(xs((uint16_t)port, "rx", 0, "adapter_completions"), 0);
+	CHECK_EQ(xs((uint16_t)port, "rx", 0, "wqes_posted"), 0);
+	CHECK_EQ(xs((uint16_t)port, "rx", 0, "reg_pending"), 64);
+
+	for (i = 0; i < 7; i++)
+		tx[i] = qpt_frame(pool, 10 + i, 200, NULL);
+	CHECK_EQ(rte_eth_tx_burst((uint16_t)port, 0, tx, 7), 7);
+	got = qpt_rx_all((uint16_t)port, 0, rx, 11, POLL_BOUND);
+	CHECK_EQ(got, 7);
+	for (i = 0; i < got; i++) {
+		uint32_t s = ~0u;
+
+		CHECK(qpt_frame_check(rx[i], 200, &s) == 0 && s == 10 + i, "frame %u", i);
+	}
+	qpt_free_all(rx, got);
+	rte_eth_stats_get((uint16_t)port, &st);
+	CHECK_EQ(st.opackets, 7);
+	CHECK_EQ(st.obytes, 7 * 200);
+	CHECK_EQ(st.ipackets, 7);
+	CHECK_EQ(st.ibytes, 7 * 200);
+	CHECK_EQ(xs((uint16_t)port, "tx", 0, "wqes_posted"), 7);
+	CHECK_EQ(xs((uint16_t)port, "rx", 0, "wqes_posted"), 7);
+	CHECK_EQ(xs((uint16_t)port, "rx", 0, "doorbells"), 1);
+	CHECK_EQ(qpt_vdev_destroy("net_qpring_trst"), 0);
+	CHECK_EQ(qpt_in_use(pool), in_use);
+}
+
+int
+main(void)
+{
+	unsigned int i;
+
+	qpt_eal_init("ethdev_traffic", 256, NULL);
+	pool = qpt_pool("traffic", NB_MBUFS, RTE_MBUF_DEFAULT_BUF_SIZE);
+
+	for (i = 0; i < RTE_DIM(flow_cases); i++)
+		flow(&flow_cases[i]);
+	for (i = 0; i <= 1; i++) {
+		multiseg((uint8_t)i);
+		missed((uint8_t)i, 0);
+		missed((uint8_t)i, 1);
+		bad_frames((uint8_t)i);
+		nombuf((uint8_t)i);
+		restart((uint8_t)i);
+	}
+	reset();
+
+	QPT_CASE("teardown");
+	CHECK_EQ(qpt_in_use(pool), 0);
+	rte_mempool_free(pool);
+	qpt_eal_done();
+	return qpt_finish();
+}
