@@ -53,6 +53,16 @@ queue_state(uint16_t port, uint16_t q, int rx, uint16_t *nb_desc)
 	return ret != 0 ? ret : ti.queue_state;
 }
 
+/* Ethdev reports queue @q (rx if @rx) of @port in state @want. */
+static void
+check_state(uint16_t port, uint16_t q, int rx, int want)
+{
+	int st = queue_state(port, q, rx, NULL);
+
+	CHECK(st == want, "%s queue %u: state %d (%s), want %d", rx ? "rx" : "tx", q, st,
+	      st < 0 ? rte_strerror(-st) : "", want);
+}
+
 /* Nothing is waiting on any of the first @n receive queues of @port. */
 static void
 check_all_empty(uint16_t port, uint16_t n, const char *what)
@@ -160,7 +170,7 @@ test_runtime_setup(void)
 	CHECK(rte_eth_dev_rx_queue_stop(port, 1) == 0, "rx queue stop");
 	CHECK(qpt_in_use(mp) == in_use - RING, "%u mbufs in use, want %u (ring returned)",
 	      qpt_in_use(mp), in_use - RING);
-	CHECK_EQ(queue_state(port, 1, 1, NULL), RTE_ETH_QUEUE_STATE_STOPPED);
+	check_state(port, 1, 1, RTE_ETH_QUEUE_STATE_STOPPED);
 	/* Send queue 1 still runs: with no receive queue behind it, frames fail. */
 	CHECK_EQ(ctl_send(port, 1, mp, N, LEN, NULL, 0), N);
 	CHECK_EQ(qpt_xstat(port, "tx_q1_no_link_drops"), N);
@@ -173,7 +183,7 @@ test_runtime_setup(void)
 	CHECK(rte_eth_dev_rx_queue_start(port, 1) == 0, "rx queue start");
 	CHECK(qpt_in_use(mp) == in_use + 128, "%u mbufs in use, want %u (128 posted)",
 	      qpt_in_use(mp), in_use + 128);
-	CHECK_EQ(queue_state(port, 1, 1, NULL), RTE_ETH_QUEUE_STATE_STARTED);
+	check_state(port, 1, 1, RTE_ETH_QUEUE_STATE_STARTED);
 	CHECK_EQ(ctl_recv(port, 1, 64, LEN, 0, &bad), 0);
 	ctl_roundtrip(port, port, 1, mp, N, LEN, 200, "q1 after rx setup");
 	ctl_roundtrip(port, port, 0, mp, N, LEN, 300, "q0 after rx setup");
@@ -182,12 +192,12 @@ test_runtime_setup(void)
 	CHECK(rte_eth_tx_queue_setup(port, 1, 256, rte_socket_id(), NULL) == -EBUSY,
 	      "setup of a started tx queue accepted");
 	CHECK(rte_eth_dev_tx_queue_stop(port, 1) == 0, "tx queue stop");
-	CHECK_EQ(queue_state(port, 1, 0, NULL), RTE_ETH_QUEUE_STATE_STOPPED);
+	check_state(port, 1, 0, RTE_ETH_QUEUE_STATE_STOPPED);
 	CHECK(rte_eth_tx_queue_setup(port, 1, 256, rte_socket_id(), NULL) == 0,
 	      "runtime tx queue setup");
 	CHECK_EQ(ring_size(port, 1, RTE_PMD_QPRING_SQ), 256);
 	CHECK(rte_eth_dev_tx_queue_start(port, 1) == 0, "tx queue start");
-	CHECK_EQ(queue_state(port, 1, 0, NULL), RTE_ETH_QUEUE_STATE_STARTED);
+	check_state(port, 1, 0, RTE_ETH_QUEUE_STATE_STARTED);
 	ctl_roundtrip(port, port, 1, mp, N, LEN, 400, "q1 after tx setup");
 	ctl_roundtrip(port, port, 0, mp, N, LEN, 500, "q0 after tx setup");
 	check_all_empty(port, 2, "after runtime setup");
@@ -230,9 +240,9 @@ test_deferred(void)
 		int rs = queue_state(port, q, 1, &nb_desc), ts = queue_state(port, q, 0, NULL);
 
 		CHECK(rs == (q == 1 ? RTE_ETH_QUEUE_STATE_STOPPED : RTE_ETH_QUEUE_STATE_STARTED),
-		      "rx queue %u state %d", q, rs);
+		      "rx queue %u state %d (%s)", q, rs, rs < 0 ? rte_strerror(-rs) : "");
 		CHECK(ts == (q == 2 ? RTE_ETH_QUEUE_STATE_STOPPED : RTE_ETH_QUEUE_STATE_STARTED),
-		      "tx queue %u state %d", q, ts);
+		      "tx queue %u state %d (%s)", q, ts, ts < 0 ? rte_strerror(-ts) : "");
 		CHECK(rs < 0 || nb_desc == RING, "rx queue %u: info nb_desc %u", q, nb_desc);
 	}
 	ctl_roundtrip(port, port, 0, mp, N, LEN, 0, "q0");
@@ -246,7 +256,7 @@ test_deferred(void)
 	CHECK_EQ(ctl_recv(port, 1, 64, LEN, 0, &bad), 0);
 	ctl_roundtrip(port, port, 1, mp, N, LEN, 100, "q1 after its rx start");
 	CHECK(rte_eth_dev_tx_queue_start(port, 2) == 0, "start tx q2");
-	CHECK_EQ(queue_state(port, 2, 0, NULL), RTE_ETH_QUEUE_STATE_STARTED);
+	check_state(port, 2, 0, RTE_ETH_QUEUE_STATE_STARTED);
 	ctl_roundtrip(port, port, 2, mp, N, LEN, 200, "q2 after its tx start");
 
 	QPT_CASE("deferred start: honoured again at the next start");
@@ -254,8 +264,8 @@ test_deferred(void)
 	CHECK_EQ(qpt_in_use(mp), 0);
 	CHECK(rte_eth_dev_start(port) == 0, "start");
 	CHECK_EQ(qpt_in_use(mp), 2 * RING);
-	CHECK_EQ(queue_state(port, 1, 1, NULL), RTE_ETH_QUEUE_STATE_STOPPED);
-	CHECK_EQ(queue_state(port, 2, 0, NULL), RTE_ETH_QUEUE_STATE_STOPPED);
+	check_state(port, 1, 1, RTE_ETH_QUEUE_STATE_STOPPED);
+	check_state(port, 2, 0, RTE_ETH_QUEUE_STATE_STOPPED);
 	CHECK(rte_eth_dev_stop(port) == 0, "stop");
 	CHECK(rte_eth_dev_close(port) == 0, "close");
 	CHECK_EQ(qpt_in_use(mp), 0);
