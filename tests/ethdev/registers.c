@@ -339,7 +339,8 @@ doorbells(uint8_t copy)
 	CHECK_EQ(xs(p, "tx", 0, "flushed_wqes"), 5);
 	rte_eth_stats_get(p, &st);
 	CHECK_EQ(st.oerrors, 5);
-	CHECK_EQ(st.opackets, 117 + RQ_RING + 5);
+	/* Flushed WQEs never left: errors, not sent frames. */
+	CHECK_EQ(st.opackets, 117 + RQ_RING);
 	CHECK_EQ(st.ipackets, 117 + RQ_RING);
 	expect(p, 0, RTE_PMD_QPRING_SQ, &(struct want){ UINT64_MAX, 0, 0, 0, 0, SQ_RING });
 	CHECK_EQ(qpt_vdev_destroy(name), 0);

@@ -268,6 +268,10 @@ qp_service_plain(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t b
 		struct qp_slot *ss = &sq->slots[(head + i) & ad->mask];
 		uint16_t st = qp_carry(ad, ss, &v, zero_copy, QP_ST_OK);
 
+		if (unlikely(st != QP_ST_OK)) {
+			ad->failed++;
+			ad->fail_bytes += ss->len;
+		}
 		/* In-service bit first, indicator last (qp_regs_clear_in_service()). */
 		if ((uintptr_t)ss == (db & QP_DB_VA_MASK))
 			qp_regs_clear_in_service(&sq->regs, db);
@@ -353,6 +357,10 @@ qp_service_faulty(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t 
 			}
 			ss->res_len = ss->len;
 			ss->res_status = st;
+			if (st != QP_ST_OK) {
+				ad->failed++;
+				ad->fail_bytes += ss->len;
+			}
 			if ((uintptr_t)ss == (db & QP_DB_VA_MASK))
 				qp_regs_clear_in_service(&sq->regs, db);
 		}
@@ -421,8 +429,11 @@ qp_adapter_service_sq_sink(struct qp_hwq *sq, qp_sink_fn sink, void *ctx, uint32
 		struct qp_slot *ss = &sq->slots[(ad->head + i) & ad->mask];
 		uint16_t st = sink(ctx, ss);
 
-		if (st != QP_ST_OK)
+		if (st != QP_ST_OK) {
 			ad->medium_errors++;
+			ad->failed++;
+			ad->fail_bytes += ss->len;
+		}
 		if ((uintptr_t)ss == (db & QP_DB_VA_MASK))
 			qp_regs_clear_in_service(&sq->regs, db);
 		qp_slot_complete(ss, ss->len, st); /* A1 */
@@ -505,8 +516,13 @@ qp_hwq_flush(struct qp_hwq *q)
 	}
 	n = qp_regs_pending(&q->regs); /* A0 */
 
-	for (i = 0; i < n; i++)
-		qp_slot_complete(&q->slots[(q->ad.head + i) & q->ad.mask], 0, QP_ST_FLUSHED);
+	for (i = 0; i < n; i++) {
+		struct qp_slot *s = &q->slots[(q->ad.head + i) & q->ad.mask];
+
+		q->ad.failed++;
+		q->ad.fail_bytes += s->len;
+		qp_slot_complete(s, 0, QP_ST_FLUSHED);
+	}
 	q->ad.head += n;
 	q->ad.done_head = q->ad.head;
 	qp_regs_retire(&q->regs, n);

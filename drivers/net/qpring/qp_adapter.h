@@ -58,6 +58,8 @@ struct qp_adapter_q {
 	uint64_t too_big;     /* receive: frames longer than the posted buffer */
 	uint64_t filtered;    /* receive: frames rejected by the MAC filter */
 	uint64_t medium_errors; /* pcap/interface wire: frames the medium refused or lost */
+	uint64_t failed;      /* send: WQEs completed with a failure status */
+	uint64_t fail_bytes;  /* send: their bytes */
 	/* fault injection (send queues); see struct qp_faults */
 	uint64_t f_delayed;   /* batches whose completion was held back */
 	uint64_t f_reordered; /* WQEs completed ahead of an older one */

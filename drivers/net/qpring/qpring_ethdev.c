@@ -440,12 +440,18 @@ qpring_find(const char *name)
 	return NULL;
 }
 
-/* Is a vdev of this name waiting to be probed (given with --vdev)? */
+/* Is a net_qpring vdev of this name waiting to be probed (given with
+ * --vdev, not probed yet)? vdev names select their driver by prefix.
+ */
 static int
 qpring_vdev_pending(const char *name)
 {
 	struct rte_devargs *da;
+	uint16_t port;
 
+	if (strncmp(name, "net_qpring", strlen("net_qpring")) != 0 ||
+	    rte_eth_dev_get_port_by_name(name, &port) == 0)
+		return 0;
 	RTE_EAL_DEVARGS_FOREACH("vdev", da)
 		if (strcmp(da->name, name) == 0)
 			return 1;
@@ -468,13 +474,13 @@ qpring_register(struct qpring_port *p)
 		    strcmp(p->peer_name, q->name) != 0) {
 			QPRING_LOG(ERR, "%s: peer=%s is already claimed by %s (a cable joins two ports)",
 				   p->name, p->peer_name, q->name);
-			return -EEXIST;
+			return -EBUSY; /* not -EEXIST: hotplug reads that as success */
 		}
 		if (strcmp(q->peer_name, p->name) == 0 && q->peer == NULL) {
 			if (p->peer_name[0] != '\0' && strcmp(p->peer_name, q->name) != 0) {
 				QPRING_LOG(ERR, "%s: peer=%s, but %s already names %s as its peer",
 					   p->name, p->peer_name, q->name, p->name);
-				return -EEXIST;
+				return -EBUSY;
 			}
 			peer = q;
 		}
@@ -992,7 +998,7 @@ qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 {
 	struct qpring_port *p = dev->data->dev_private;
 	struct qpring_rxq *rxq;
-	uint32_t room;
+	uint32_t room, frame;
 	int scatter;
 	int ret;
 
@@ -1002,10 +1008,11 @@ qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	scatter = (dev->data->dev_conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_SCATTER) ||
 		  (conf != NULL && (conf->offloads & RTE_ETH_RX_OFFLOAD_SCATTER));
 	room = qpring_rx_buf_room(mp);
-	if (!scatter && room < p->max_frame) {
+	frame = (uint32_t)dev->data->mtu + QPRING_FRAME_OVERHEAD; /* as configured now */
+	if (!scatter && room < frame) {
 		QPRING_LOG(ERR, "port %u rx queue %u: buffers of mempool %s hold %u bytes, "
 			   "frames up to the MTU need %u (or enable RTE_ETH_RX_OFFLOAD_SCATTER)",
-			   dev->data->port_id, qid, mp->name, room, p->max_frame);
+			   dev->data->port_id, qid, mp->name, room, frame);
 		return -EINVAL;
 	}
 	if (scatter && room * QP_MAX_RX_PARTS < QPRING_MAX_FRAME) {
@@ -1077,7 +1084,7 @@ qpring_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->queue_id = qid;
 	txq->port_id = dev->data->port_id;
 	txq->port = p;
-	txq->max_frame = p->max_frame;
+	txq->max_frame = (uint32_t)dev->data->mtu + QPRING_FRAME_OVERHEAD;
 	txq->deferred_start = conf != NULL && conf->tx_deferred_start;
 	qp_hwq_set_faults(txq->hw, &p->faults,
 			  p->seed ^ (0x9e3779b97f4a7c15ull * ((uint64_t)qid + 1)));
@@ -1440,6 +1447,31 @@ qpring_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 	return 0;
 }
 
+static void
+qpring_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid, struct rte_eth_rxq_info *qi)
+{
+	const struct qpring_rxq *rxq = dev->data->rx_queues[qid];
+
+	qi->mp = rxq->mp;
+	qi->nb_desc = (uint16_t)rxq->nb_desc;
+	qi->scattered_rx = rxq->scatter;
+	qi->queue_state = dev->data->rx_queue_state[qid];
+	qi->rx_buf_size = (uint16_t)qpring_rx_buf_room(rxq->mp);
+	qi->conf.rx_deferred_start = rxq->deferred_start;
+	qi->conf.offloads = rxq->scatter ? RTE_ETH_RX_OFFLOAD_SCATTER : 0;
+}
+
+static void
+qpring_txq_info_get(struct rte_eth_dev *dev, uint16_t qid, struct rte_eth_txq_info *qi)
+{
+	const struct qpring_txq *txq = dev->data->tx_queues[qid];
+
+	qi->nb_desc = (uint16_t)txq->nb_desc;
+	qi->queue_state = dev->data->tx_queue_state[qid];
+	qi->conf.tx_deferred_start = txq->deferred_start;
+	qi->conf.offloads = dev->data->dev_conf.txmode.offloads;
+}
+
 static int
 qpring_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 {
@@ -1523,19 +1555,21 @@ qpring_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 	}
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
 		const struct qpring_txq *txq = dev->data->tx_queues[q];
-		uint64_t pk, by;
+		uint64_t pk, by, failed;
 
 		if (txq == NULL)
 			continue;
-		pk = QP_TX(txq, QP_TXC_PKTS);
-		by = QP_TX(txq, QP_TXC_BYTES);
+		/* Sent = posted minus what completed with a failure (no link,
+		 * error, medium error, flushed at stop); those are oerrors,
+		 * with the frames the driver refused.
+		 */
+		failed = qpring_ad(txq->hw, &txq->ad_base, QP_AD(failed));
+		pk = QP_TX(txq, QP_TXC_PKTS) - failed;
+		by = QP_TX(txq, QP_TXC_BYTES) -
+		     qpring_ad(txq->hw, &txq->ad_base, QP_AD(fail_bytes));
 		st->opackets += pk;
 		st->obytes += by;
-		st->oerrors += QP_TX(txq, QP_TXC_BAD_FRAME) + QP_TX(txq, QP_TXC_FLUSHED) +
-			       qpring_ad(txq->hw, &txq->ad_base, QP_AD(no_link)) +
-			       qpring_ad(txq->hw, &txq->ad_base, QP_AD(f_errors)) +
-			       qpring_ad(txq->hw, &txq->ad_base, QP_AD(f_drops)) +
-			       qpring_ad(txq->hw, &txq->ad_base, QP_AD(medium_errors));
+		st->oerrors += QP_TX(txq, QP_TXC_BAD_FRAME) + failed;
 		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
 			st->q_opackets[q] = pk;
 			st->q_obytes[q] = by;
@@ -1550,6 +1584,7 @@ qpring_ad_snapshot(const struct qp_hwq *hw, struct qp_adapter_q *base)
 	static const size_t offs[] = {
 		QP_AD(serviced), QP_AD(polls), QP_AD(idle_polls), QP_AD(no_link),
 		QP_AD(no_buffer), QP_AD(too_big), QP_AD(filtered), QP_AD(medium_errors),
+		QP_AD(failed), QP_AD(fail_bytes),
 		QP_AD(f_delayed),
 		QP_AD(f_reordered), QP_AD(f_errors), QP_AD(f_rx_errors), QP_AD(f_drops),
 	};
@@ -1800,9 +1835,11 @@ qpring_get_reg(struct rte_eth_dev *dev, struct rte_dev_reg_info *info)
 	for (q = 0; q < qpring_nb_qps(dev); q++) {
 		for (d = RTE_PMD_QPRING_SQ; d <= RTE_PMD_QPRING_RQ; d++) {
 			struct rte_pmd_qpring_regs r;
+			const struct qp_hwq *hw;
 			uint32_t di = 0;
 
-			qpring_regs_fill(qpring_queue_hw(dev, q, d, &di), di, &r);
+			hw = qpring_queue_hw(dev, q, d, &di); /* sets di: its own statement */
+			qpring_regs_fill(hw, di, &r);
 			*out++ = r.doorbell;
 			*out++ = r.pending;
 			*out++ = r.in_service;
@@ -1840,6 +1877,8 @@ static const struct eth_dev_ops qpring_ops = {
 	.xstats_reset = qpring_xstats_reset,
 	.xstats_get_names = qpring_xstats_get_names,
 	.dev_infos_get = qpring_dev_infos_get,
+	.rxq_info_get = qpring_rxq_info_get,
+	.txq_info_get = qpring_txq_info_get,
 	.rx_queue_start = qpring_rx_queue_start,
 	.rx_queue_stop = qpring_rx_queue_stop,
 	.tx_queue_start = qpring_tx_queue_start,

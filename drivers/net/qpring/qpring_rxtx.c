@@ -216,7 +216,11 @@ qpring_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkt
 	uint16_t out = 0, scanned = 0;
 
 	while (scanned < nb_pkts) {
-		uint32_t want = RTE_MIN((uint32_t)(nb_pkts - scanned), QPRING_RX_CHUNK);
+		/* Never more than the ring: a scan that wrapped would see the
+		 * same completed slots twice.
+		 */
+		uint32_t want = RTE_MIN(RTE_MIN((uint32_t)(nb_pkts - scanned), QPRING_RX_CHUNK),
+					mask + 1);
 		uint32_t k, j;
 
 		for (k = 0; k < want; k++)
@@ -314,7 +318,7 @@ qpring_rx_burst_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		if (!qp_slot_is_done(s)) /* D1 */
 			break;
 		while ((slots[(head + parts - 1) & mask].res_status & QP_ST_F_MORE) &&
-		       parts < QP_MAX_RX_PARTS)
+		       parts < QP_MAX_RX_PARTS && parts <= mask)
 			parts++;
 		if (unlikely(rte_pktmbuf_alloc_bulk(rxq->mp, fresh, parts) != 0)) {
 			rxq->c[QP_RXC_NOMBUF] += parts;
