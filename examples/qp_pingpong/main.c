@@ -478,6 +478,7 @@ report(void)
 	print_regs("pong", pong_port);
 	printf("answered %u of %u requests on their own QP, %u on another\n", answered,
 	       cfg.count, wrong);
+	fflush(stdout); /* the report is out even if tearing down takes long */
 	return answered == cfg.count && sent == cfg.count && wrong == 0 ? 0 : 1;
 }
 

@@ -41,8 +41,10 @@ cleanup() { rm -rf "/var/run/dpdk/$PREFIX"_*; }
 trap cleanup EXIT
 
 # EAL's plugin directory, read independently of the build's own logic.
-CONFIG_H=$(ls /usr/include/*/dpdk/rte_build_config.h /usr/include/dpdk/rte_build_config.h \
-	2>/dev/null | head -n1)
+CONFIG_H=
+for f in /usr/include/*/dpdk/rte_build_config.h /usr/include/dpdk/rte_build_config.h; do
+	[ -f "$f" ] && CONFIG_H=$f && break
+done
 [ -n "$CONFIG_H" ] || die "rte_build_config.h not found (libdpdk-dev)"
 PMD_DIR=$(sed -n 's/^#define RTE_EAL_PMD_PATH "\(.*\)"$/\1/p' "$CONFIG_H")
 [ -n "$PMD_DIR" ] || die "no RTE_EAL_PMD_PATH in $CONFIG_H"
@@ -137,6 +139,53 @@ check_testpmd() {
 		grep -q "Driver name: net_qpring" "$out"
 }
 
+# The real thing, without touching the system: in a private mount
+# namespace, the staged libdir is overlaid on the real one, so the system
+# looks installed to that process only; dpdk-testpmd with no -d then finds
+# net_qpring in EAL's own plugin directory. Control: outside, it does not
+# (unless qpring really is installed here).
+check_no_d() {
+	n_lib=$2
+	case "$PMD_DIR" in
+	"$n_lib"/*) ;;
+	*)
+		echo "note: $PMD_DIR is not under $n_lib: no overlay check"
+		return
+		;;
+	esac
+	if ! command -v unshare > /dev/null 2>&1 || [ "$(id -u)" -ne 0 ]; then
+		echo "note: no unshare or not root: overlay check skipped"
+		return
+	fi
+	ov=$W/overlay
+	rm -rf "$ov"
+	mkdir -p "$ov/work"
+	cp -a "$1$n_lib" "$ov/upper"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	timeout 90 unshare -m --propagation private sh -c '
+		mount -t overlay qpring-stage -o "lowerdir=$1,upperdir=$2/upper,workdir=$2/work" "$1" ||
+			exit 3
+		printf "show port info 0\nquit\n" | dpdk-testpmd --no-huge --no-pci -m 128 -l 0-1 \
+			--file-prefix "$3" --log-level=lib.eal:error --vdev net_qpring0 \
+			-- -i --total-num-mbufs=2048' sh "$n_lib" "$ov" "${PREFIX}_ov" > "$W/testpmd-no-d.log" 2>&1
+	rc=$?
+	if [ $rc -eq 3 ]; then
+		echo "note: cannot mount an overlay here: overlay check skipped"
+		return
+	fi
+	check "$3: installed, dpdk-testpmd --vdev net_qpring0 works with no -d (log $W/testpmd-no-d.log)" \
+		grep -q "Driver name: net_qpring" "$W/testpmd-no-d.log"
+	printf 'show port info 0\nquit\n' | timeout 60 dpdk-testpmd --no-huge --no-pci -m 128 \
+		-l 0-1 --file-prefix "${PREFIX}_ctl" --log-level=lib.eal:error --vdev net_qpring0 \
+		-- -i --total-num-mbufs=2048 > "$W/testpmd-control.log" 2>&1
+	if [ -e "$PMD_DIR/librte_net_qpring.so" ]; then
+		echo "note: qpring is installed on this system: no control run"
+	else
+		check "$3: control, not installed: no net_qpring" \
+			sh -c "! grep -q 'Driver name: net_qpring' '$W/testpmd-control.log'"
+	fi
+}
+
 # examples/qp_pingpong's Makefile against the staged install.
 check_example() {
 	e_lib=$1$2
@@ -163,8 +212,10 @@ check_empty() {
 
 for prefix in /usr /usr/local; do
 	if [ "$prefix" != /usr ]; then
-		meson configure "$B" --prefix="$prefix" > "$W/configure.log" 2>&1 &&
-			ninja -C "$B" > "$W/ninja.log" 2>&1 || die "reconfigure for $prefix"
+		if ! meson configure "$B" --prefix="$prefix" > "$W/configure.log" 2>&1 ||
+			! ninja -C "$B" > "$W/ninja.log" 2>&1; then
+			die "reconfigure for $prefix (logs $W/configure.log, $W/ninja.log)"
+		fi
 	fi
 	libdir=$(libdir_of)
 	echo "--- prefix $prefix, libdir $libdir"
@@ -176,6 +227,7 @@ for prefix in /usr /usr/local; do
 	check_pc "$stage" "$libdir" "meson install $prefix"
 	[ "$prefix" = /usr ] && check_testpmd "$stage" "meson install $prefix"
 	[ "$prefix" = /usr ] && check_example "$stage" "$libdir" "meson install $prefix"
+	[ "$prefix" = /usr ] && check_no_d "$stage" "$libdir" "meson install $prefix"
 	ninja -C "$B" uninstall > "$W/uninstall.log" 2>&1
 	check "ninja uninstall, prefix $prefix" [ $? -eq 0 ]
 	check_empty "$stage" "ninja uninstall $prefix"

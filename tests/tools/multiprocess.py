@@ -101,6 +101,7 @@ def main():
     for tool in ("dpdk-proc-info", "dpdk-dumpcap"):
         if shutil.which(tool) is None:
             q.skip("%s not installed (Debian package dpdk)" % tool)
+    q.require_hugepage_setup()
     c = q.Checks()
     w = q.workdir("multiprocess")
     prefix = "qpmp%d" % os.getpid()

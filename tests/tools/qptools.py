@@ -234,17 +234,23 @@ def _hp_adjust(delta):
         return _hp_read("nr_hugepages") - nr
 
 
-@contextlib.contextmanager
-def hugepages(pages, mount_dir):
-    """2 MB hugepages for a multi-process test: as root, add @pages to the
-    pool and mount a private hugetlbfs at @mount_dir; undo both on exit.
-    Exits 77 (skip) with the reason when the machine cannot."""
+def require_hugepage_setup():
+    """Exit 77 (skip) unless hugepages() can work here: 2 MB pages exist and
+    we are root (to write nr_hugepages and mount hugetlbfs)."""
     if not os.path.isdir(HP_SYS):
         skip("no 2 MB hugepage support (%s missing): secondary processes need a "
              "hugepage-backed primary" % HP_SYS)
     if os.geteuid() != 0:
         skip("not root: cannot reserve hugepages (nr_hugepages) or mount hugetlbfs; "
              "secondary processes need a hugepage-backed primary")
+
+
+@contextlib.contextmanager
+def hugepages(pages, mount_dir):
+    """2 MB hugepages for a multi-process test: as root, add @pages to the
+    pool and mount a private hugetlbfs at @mount_dir; undo both on exit.
+    Exits 77 (skip) with the reason when the machine cannot."""
+    require_hugepage_setup()
     added = 0
     mounted = False
     try:
