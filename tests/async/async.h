@@ -253,7 +253,8 @@ as_send(uint16_t port, uint16_t q, struct rte_mempool *mp, unsigned int f, uint3
 	n = RTE_MIN(n, RTE_DIM(m));
 	for (i = 0; i < n; i++) {
 		m[i] = qpt_frame(mp, as_seq(f, q, k0 + i), as_len(k0 + i), NULL);
-		REQUIRE(m[i] != NULL, "out of mbufs");
+		if (m[i] == NULL)
+			REQUIRE(0, "pool %s: out of mbufs", mp->name);
 	}
 	took = rte_eth_tx_burst(port, q, m, (uint16_t)n);
 	qpt_free_all(m + took, n - took);
@@ -280,8 +281,9 @@ as_bytes(uint32_t n)
  */
 struct as_balance {
 	/* sender */
+	uint64_t posted;   /* send WQEs posted (wqes_posted) */
 	uint64_t opackets, oerrors;
-	uint64_t bad_frames, flushed, no_link, f_errors, f_drops, f_rx_errors;
+	uint64_t bad_frames, flushed, no_link, medium, f_errors, f_drops, f_rx_errors;
 	uint64_t pending;  /* posted, not yet serviced (PENDING registers) */
 	/* receiver */
 	uint64_t ipackets, ierrors, imissed, filtered;
@@ -298,8 +300,10 @@ as_balance_get(uint16_t a, uint16_t b, uint16_t nb_qp, int b_started)
 	uint16_t q;
 
 	memset(&x, 0, sizeof(x));
+	x.posted = as_xs_sum(a, "tx", nb_qp, "wqes_posted");
 	x.opackets = sa.opackets;
 	x.oerrors = sa.oerrors;
+	x.medium = as_xs_sum(a, "tx", nb_qp, "medium_errors");
 	x.bad_frames = as_xs_sum(a, "tx", nb_qp, "bad_frame_drops");
 	x.flushed = as_xs_sum(a, "tx", nb_qp, "flushed_wqes");
 	x.no_link = as_xs_sum(a, "tx", nb_qp, "no_link_drops");
@@ -323,24 +327,35 @@ as_balance_get(uint16_t a, uint16_t b, uint16_t nb_qp, int b_started)
 	return x;
 }
 
-/* The conservation law of a cable, and the make-up of the sender's oerrors. */
+/*
+ * The conservation law of a cable: every WQE the sender posted was received,
+ * received with an error, missed, filtered, failed at the sender (error, no
+ * link, medium, flushed), lost on the wire, or is still on its way (pending
+ * at the sender, waiting at the receiver). And the make-up of the sender's
+ * basic stats: opackets = posted - failed sends, oerrors = refused frames +
+ * failed sends (a frame lost on the wire left the queue: it counts as sent).
+ */
 static inline void
 as_balance_check(const struct as_balance *x, const char *when)
 {
-	uint64_t gone = x->ipackets + x->ierrors + x->imissed + x->filtered + x->f_errors +
-			x->f_drops + x->no_link + x->flushed + x->pending + x->waiting;
+	uint64_t failed = x->no_link + x->f_errors + x->medium + x->flushed;
+	uint64_t gone = x->ipackets + x->ierrors + x->imissed + x->filtered + failed +
+			x->f_drops + x->pending + x->waiting;
 
-	CHECK(x->opackets == gone,
-	      "%s: opackets %" PRIu64 " != ipackets %" PRIu64 " + ierrors %" PRIu64
+	CHECK(x->posted == gone,
+	      "%s: posted %" PRIu64 " != ipackets %" PRIu64 " + ierrors %" PRIu64
 	      " + imissed %" PRIu64 " + filtered %" PRIu64 " + fault errors %" PRIu64
-	      " + wire drops %" PRIu64 " + no link %" PRIu64 " + flushed %" PRIu64
-	      " + pending %" PRIu64 " + waiting %" PRIu64, when, x->opackets, x->ipackets,
-	      x->ierrors, x->imissed, x->filtered, x->f_errors, x->f_drops, x->no_link,
-	      x->flushed, x->pending, x->waiting);
-	CHECK(x->oerrors == x->bad_frames + x->flushed + x->no_link + x->f_errors + x->f_drops,
-	      "%s: oerrors %" PRIu64 " != bad %" PRIu64 " + flushed %" PRIu64 " + no link %"
-	      PRIu64 " + fault errors %" PRIu64 " + wire drops %" PRIu64, when, x->oerrors,
-	      x->bad_frames, x->flushed, x->no_link, x->f_errors, x->f_drops);
+	      " + wire drops %" PRIu64 " + no link %" PRIu64 " + medium %" PRIu64
+	      " + flushed %" PRIu64 " + pending %" PRIu64 " + waiting %" PRIu64, when, x->posted,
+	      x->ipackets, x->ierrors, x->imissed, x->filtered, x->f_errors, x->f_drops,
+	      x->no_link, x->medium, x->flushed, x->pending, x->waiting);
+	CHECK(x->opackets == x->posted - failed,
+	      "%s: opackets %" PRIu64 " != posted %" PRIu64 " - failed sends %" PRIu64, when,
+	      x->opackets, x->posted, failed);
+	CHECK(x->oerrors == x->bad_frames + failed,
+	      "%s: oerrors %" PRIu64 " != bad %" PRIu64 " + no link %" PRIu64 " + fault errors %"
+	      PRIu64 " + medium %" PRIu64 " + flushed %" PRIu64, when, x->oerrors, x->bad_frames,
+	      x->no_link, x->f_errors, x->medium, x->flushed);
 }
 
 /* ------------------------------------------------------------ mempool */
