@@ -236,8 +236,8 @@ fault_run(const struct fault_case *c, struct run_result *res)
 		double w = (double)(sent[0] + sent[1]) * f->error_ppm / 1e6;
 
 		check_rate("fault_error_completions", x.f_errors, w);
-		check_rate("fault_rx_error_completions", x.f_rx_errors,
-			   (double)(sent[0] + sent[1] - x.f_errors - x.f_drops) * f->error_ppm / 1e6);
+		w = (double)(sent[0] + sent[1] - x.f_errors - x.f_drops) * f->error_ppm / 1e6;
+		check_rate("fault_rx_error_completions", x.f_rx_errors, w);
 	}
 	if (f->drop_ppm == 0)
 		CHECK_EQ(x.f_drops, 0);

@@ -105,7 +105,8 @@ main(void)
 		for (q = 0; q < NB_QP; q++) {
 			struct as_flow *f = &fl[d][q];
 
-			CHECK(f->bad == 0, "flow %u q%u: %u bad frames of %u", d, q, f->bad, f->got);
+			CHECK(f->bad == 0, "flow %u q%u: %u bad frames of %u", d, q, f->bad,
+			      f->got);
 			CHECK_EQ(rte_eth_rx_queue_count(port[!d], q), 0);
 			got += f->got;
 			bytes += f->bytes;
