@@ -454,7 +454,7 @@ qpring_rxq_fill(struct qpring_rxq *rxq)
 	struct rte_mbuf **bufs;
 	uint32_t i, n = rxq->nb_desc;
 
-	bufs = malloc(sizeof(*bufs) * n);
+	bufs = calloc(n, sizeof(struct rte_mbuf *));
 	if (bufs == NULL)
 		return -ENOMEM;
 	if (rte_pktmbuf_alloc_bulk(rxq->mp, bufs, n) != 0) {
