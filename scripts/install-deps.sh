@@ -7,7 +7,7 @@ set -eu
 
 pkgs="dpdk dpdk-dev libdpdk-dev meson ninja-build pkg-config gcc libc6-dev
 libpcap-dev python3 python3-pyelftools dpkg-dev patch xz-utils
-debian-archive-keyring ca-certificates"
+debian-archive-keyring ca-certificates python3-docutils iproute2"
 [ -n "${QPRING_EXTRA_PKGS:-}" ] && pkgs="$pkgs $QPRING_EXTRA_PKGS"
 
 missing=""

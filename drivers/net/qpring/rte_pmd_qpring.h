@@ -52,12 +52,15 @@ int rte_pmd_qpring_regs_get(uint16_t port_id, uint16_t queue_id,
 			    enum rte_pmd_qpring_dir dir, struct rte_pmd_qpring_regs *regs);
 
 /**
- * Run the adapter of every started send queue of @p port_id once, servicing
- * at most @p budget WQEs per queue. This is how WQEs are serviced with
- * adapter=manual; with adapter=inline it finds nothing pending. Call it from
- * one lcore at a time, and not while the port is being stopped.
+ * Run the adapter of @p port_id once: every started send queue, at most
+ * @p budget WQEs each, and, on a port wired to a capture file or interface,
+ * every started receive queue (at most @p budget frames each). This is how
+ * WQEs are serviced with adapter=manual; with adapter=inline it finds nothing
+ * pending (fault-delayed completions excepted). Call it from one lcore at a
+ * time, and not while the port is being stopped.
  *
- * @return WQEs serviced (>= 0); -ENODEV, -ENOTSUP (not a qpring port).
+ * @return WQEs and frames serviced (>= 0); -ENODEV, -ENOTSUP (not a qpring
+ *   port), -EBUSY (adapter=service: the service lcore owns the adapters).
  */
 int rte_pmd_qpring_adapter_poll(uint16_t port_id, unsigned int budget);
 
