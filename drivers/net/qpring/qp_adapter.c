@@ -320,7 +320,7 @@ qp_service_faulty(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t 
 	const uint32_t window = __atomic_load_n(&sq->faults.ooo_window, __ATOMIC_RELAXED);
 	const uint32_t err = __atomic_load_n(&sq->faults.error_ppm, __ATOMIC_RELAXED);
 	const uint32_t drop = __atomic_load_n(&sq->faults.drop_ppm, __ATOMIC_RELAXED);
-	uint32_t n = 0, i, held, scan;
+	uint32_t n = 0, i, held, scan, skipped;
 
 	ad->polls++;
 	if (ad->done_head == ad->head) {
@@ -348,12 +348,14 @@ qp_service_faulty(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t 
 				st = QP_ST_OK;
 			} else {
 				uint16_t rx_st = QP_ST_OK;
+				uint32_t before = v.delivered;
 
-				if (qp_chance(ad, err)) {
-					ad->f_rx_errors++;
+				if (qp_chance(ad, err))
 					rx_st = QP_ST_ERROR;
-				}
 				st = qp_carry(ad, ss, &v, zero_copy, rx_st);
+				/* Counted only if the frame was placed. */
+				if (rx_st != QP_ST_OK && v.delivered != before)
+					ad->f_rx_errors++;
 			}
 			ss->res_len = ss->len;
 			ss->res_status = st;
@@ -377,7 +379,7 @@ qp_service_faulty(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t 
 	if (held == 0 || (uint32_t)ad->polls - ad->held_since < delay)
 		return n;
 	scan = window > 1 ? RTE_MIN(window, held) : held;
-	for (i = 0; i < scan; i++) {
+	for (i = 0, skipped = 0; i < scan; i++) {
 		struct qp_slot *s = &sq->slots[(ad->done_head + i) & ad->mask];
 
 		/* Indicators in [done_head, head) that read DONE are our own
@@ -386,9 +388,14 @@ qp_service_faulty(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t 
 		 */
 		if (qp_slot_is_done(s))
 			continue;
-		if (window > 1 && i != 0 && (qp_rand(ad) & 1))
-			continue; /* selected later */
-		if (window > 1 && i != 0)
+		if (window > 1 && i != 0 && (qp_rand(ad) & 1)) {
+			skipped = 1; /* selected later */
+			continue;
+		}
+		/* Ahead of an older WQE: the oldest held one (done_head) is
+		 * still not done, or one was passed over in this pass.
+		 */
+		if (skipped || (i != 0 && !qp_slot_is_done(&sq->slots[ad->done_head & ad->mask])))
 			ad->f_reordered++;
 		qp_slot_complete(s, s->res_len, s->res_status); /* A1 */
 		if (window > 1 && (qp_rand(ad) & 1))

@@ -365,7 +365,8 @@ qpring_link_refresh(struct qpring_port *p)
 
 	link.link_status = p->started && (p->has_medium || (dst != NULL && dst->started)) ?
 		RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN;
-	if (rte_eth_linkstatus_set(qpring_port_dev(p), &link) != link.link_status)
+	/* 0 means the status changed (-1: unchanged). */
+	if (rte_eth_linkstatus_set(qpring_port_dev(p), &link) == 0)
 		p->lsc_pending = 1;
 }
 

@@ -154,11 +154,15 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 		txq->c[QP_TXC_DOORBELLS]++;
 		txq->c[QP_TXC_PKTS] += posted;
 		txq->c[QP_TXC_BYTES] += bytes;
-		if (inline_adapter == 1)
-			qpring_wire_service(txq, zero_copy, UINT32_MAX);
-		else if (inline_adapter == 2)
-			qpring_adapter_run_txq(txq, UINT32_MAX);
 	}
+	/* The inline adapter runs after a doorbell, and also when the burst
+	 * stopped at a slot the adapter still holds (a fault-delayed
+	 * completion): it is the only lcore that can complete it.
+	 */
+	if (inline_adapter == 1 && (posted != 0 || i < nb_pkts))
+		qpring_wire_service(txq, zero_copy, UINT32_MAX);
+	else if (inline_adapter == 2 && (posted != 0 || i < nb_pkts))
+		qpring_adapter_run_txq(txq, UINT32_MAX);
 	if (nb_reaped != 0) {
 		rte_pktmbuf_free_bulk(reaped, nb_reaped);
 		txq->c[QP_TXC_REAPED] += nb_reaped;
