@@ -106,7 +106,8 @@ send_marked(char tag, uint32_t token, unsigned int n)
 		for (i = 0; i < k; i++) {
 			uint32_t seq = done + i;
 
-			b[i] = seq < n ? mk_frame('D', tag, token, seq) : mk_frame('E', tag, token, n);
+			b[i] = seq < n ? mk_frame('D', tag, token, seq) :
+					 mk_frame('E', tag, token, n);
 			REQUIRE(b[i] != NULL, "mbuf");
 		}
 		sent = rte_eth_tx_burst(port, 0, b, (uint16_t)k);
@@ -162,8 +163,8 @@ recv_marked(char tag, uint32_t token, struct rx_result *r)
 			const uint8_t *p = len >= MK_HDR && len <= sizeof(buf) ?
 				rte_pktmbuf_read(m, 0, len, buf) : NULL;
 
-			if (p == NULL || memcmp(p + 14, MK_MAGIC, 4) != 0 || p[19] != (uint8_t)tag ||
-			    get32(p + 20) != token) {
+			if (p == NULL || memcmp(p + 14, MK_MAGIC, 4) != 0 ||
+			    p[19] != (uint8_t)tag || get32(p + 20) != token) {
 				r->foreign++;
 				continue;
 			}

@@ -119,8 +119,8 @@ jumbo_round(const struct cable *c, const struct jcase *cases, unsigned int n, ui
 			continue;
 		if (wire_check(m, cases[i].len, seq0 + i) != 0) {
 			bad++;
-			printf("  %s: frame %u (%u bytes): got %u bytes, not the frame sent\n", what,
-			       i, cases[i].len, m->pkt_len);
+			printf("  %s: frame %u (%u bytes): got %u bytes, not the frame sent\n",
+			       what, i, cases[i].len, m->pkt_len);
 		}
 		if (m->nb_segs != cases[i].rx_segs) {
 			segs++;
@@ -298,8 +298,8 @@ test_multiseg(unsigned int copy)
 	char what[96];
 	unsigned int round;
 
-	wire_fmt(what, sizeof(what), "multi-segment send, copy=%u: 3/8/32 segments pass, 33 refused",
-		 copy);
+	wire_fmt(what, sizeof(what),
+		 "multi-segment send, copy=%u: 3/8/32 segments pass, 33 refused", copy);
 	QPT_CASE(what);
 	cable_up(&c, copy, rx_mp, RING, 1, 9000, 9000);
 	for (round = 0; round < 4; round++)

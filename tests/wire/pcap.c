@@ -6,7 +6,6 @@
  * timestamps; an rx_pcap port receives exactly the frames of a file; damage and bad devargs.
  */
 #include <limits.h>
-#include <sys/stat.h>
 
 #include "wire.h"
 
@@ -548,7 +547,8 @@ test_probe_errors(void)
 		CHECK(ret < 0, "rte_vdev_init returned %d", ret);
 		CHECK(rte_eth_dev_get_port_by_name(name, &port) != 0, "a port was left behind");
 		CHECK(wire_log_lines(log, WIRE_DRV_LINE, NULL) == 1,
-		      "%u driver log lines, want exactly 1", wire_log_lines(log, WIRE_DRV_LINE, NULL));
+		      "%u driver log lines, want exactly 1",
+		      wire_log_lines(log, WIRE_DRV_LINE, NULL));
 		CHECK(wire_log_lines(log, WIRE_DRV_LINE, c->needle) == 1,
 		      "the driver's line does not say \"%s\"", c->needle);
 		if (ret == 0)
@@ -574,7 +574,8 @@ start_error(const char *name, const char *args, const char *needle)
 		wire_log_end(log, sizeof(log));
 		CHECK(ret < 0, "rte_eth_dev_start returned %d", ret);
 		CHECK(wire_log_lines(log, WIRE_DRV_LINE, NULL) == 1,
-		      "%u driver log lines, want exactly 1", wire_log_lines(log, WIRE_DRV_LINE, NULL));
+		      "%u driver log lines, want exactly 1",
+		      wire_log_lines(log, WIRE_DRV_LINE, NULL));
 		CHECK(wire_log_lines(log, "cannot open the wire", needle) == 1,
 		      "no \"cannot open the wire\" line naming %s", needle);
 	}
