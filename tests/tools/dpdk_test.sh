@@ -24,6 +24,7 @@ OUT=$(mktemp)
 fail=0
 cleanup() { rm -f "$OUT"; rm -rf "/var/run/dpdk/$PREFIX"_*; }
 trap cleanup EXIT
+trap "exit 1" INT TERM # meson stops an overrunning test with SIGTERM
 
 if ! command -v dpdk-test >/dev/null 2>&1; then
 	echo "SKIP: dpdk-test not installed (Debian package dpdk-test)"
@@ -52,7 +53,8 @@ fi
 
 echo "--- pmd_perf_autotest, poll_after_xmit then poll_before_xmit, two cabled ports"
 # shellcheck disable=SC2086
-printf 'set_rxtx_sc poll_after_xmit\npmd_perf_autotest\nset_rxtx_sc poll_before_xmit\npmd_perf_autotest\nquit\n' |
+printf '%s\n' 'set_rxtx_sc poll_after_xmit' pmd_perf_autotest \
+	'set_rxtx_sc poll_before_xmit' pmd_perf_autotest quit |
 	timeout 120 dpdk-test $EAL --file-prefix "${PREFIX}_b" \
 	--vdev net_qpring0 --vdev net_qpring1,peer=net_qpring0 > "$OUT" 2>&1
 rc=$?

@@ -39,6 +39,7 @@ die() {
 }
 cleanup() { rm -rf "/var/run/dpdk/$PREFIX"_*; }
 trap cleanup EXIT
+trap "exit 1" INT TERM # meson stops an overrunning test with SIGTERM
 
 # EAL's plugin directory, read independently of the build's own logic.
 CONFIG_H=
@@ -102,7 +103,8 @@ check_layout() {
 	check "$how: installed files" cmp -s "$W/want.txt" "$W/got.txt" ||
 		diff "$W/want.txt" "$W/got.txt"
 	check "$how: PMD exports the PMD API" \
-		sh -c "nm -D --defined-only '$l_stage/$l_lib/librte_net_qpring.so' | grep -q ' rte_pmd_qpring_regs_get$'"
+		sh -c "nm -D --defined-only '$l_stage/$l_lib/librte_net_qpring.so' |
+			grep -q ' rte_pmd_qpring_regs_get$'"
 	check "$how: the header is the source's" \
 		cmp -s "$SRC/drivers/net/qpring/rte_pmd_qpring.h" "$l_stage/$l_inc/qpring/rte_pmd_qpring.h"
 }

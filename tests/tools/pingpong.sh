@@ -26,6 +26,7 @@ check() { # check DESCRIPTION COMMAND...
 OUT=$(mktemp)
 cleanup() { rm -rf "$OUT" "/var/run/dpdk/$PREFIX"_*; }
 trap cleanup EXIT
+trap "exit 1" INT TERM # meson stops an overrunning test with SIGTERM
 
 for lcores in 0 0-1; do
 	echo "--- qp_pingpong -l $lcores --count $COUNT --qps $QPS"
@@ -42,11 +43,12 @@ for lcores in 0 0-1; do
 	q=0
 	while [ $q -lt $QPS ]; do
 		check "-l $lcores: qp$q row" grep -qE "^$q +$PER_QP +$PER_QP +$PER_QP +0$" "$OUT"
+		idx="driver_index=$PER_QP adapter_index=$PER_QP "
 		for side in ping pong; do
 			check "-l $lcores: $side qp$q SQ serviced" grep -qE \
-				"^  $side qp$q +SQ .* in_service=0 pending=0 driver_index=$PER_QP adapter_index=$PER_QP " "$OUT"
-			check "-l $lcores: $side qp$q RQ registers" grep -qE \
-				"^  $side qp$q +RQ doorbell_va=0x[0-9a-f]+ \(slot [0-9]+\) in_service=[01] pending=[0-9]+ driver_index=$PER_QP adapter_index=$PER_QP " "$OUT"
+				"^  $side qp$q +SQ .* in_service=0 pending=0 $idx" "$OUT"
+			check "-l $lcores: $side qp$q RQ registers" grep -qE "^  $side qp$q +RQ \
+doorbell_va=0x[0-9a-f]+ \(slot [0-9]+\) in_service=[01] pending=[0-9]+ $idx" "$OUT"
 		done
 		q=$((q + 1))
 	done
