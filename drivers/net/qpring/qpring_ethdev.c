@@ -1485,6 +1485,7 @@ qpring_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_rx_queues = QPRING_MAX_QPS;
 	info->max_tx_queues = QPRING_MAX_QPS;
 	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
+	info->rx_queue_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER; /* per queue too */
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	info->rx_desc_lim = (struct rte_eth_desc_lim){
 		.nb_max = QP_RING_MAX, .nb_min = QP_RING_MIN, .nb_align = 1,

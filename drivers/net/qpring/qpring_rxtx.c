@@ -199,6 +199,25 @@ qpring_tx_burst_deferred(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 }
 
 /*
+ * End of a receive burst: one doorbell for every slot re-posted (the newest
+ * is @last), the harvest point moved to @head, and the burst's counters.
+ */
+static __rte_always_inline void
+qpring_rx_publish(struct qpring_rxq *rxq, const struct qp_slot *last, uint32_t head,
+		  uint32_t posted, uint16_t out, uint64_t bytes, uint32_t errors)
+{
+	if (posted == 0)
+		return;
+	qp_doorbell_ring(&rxq->hw->regs, last, posted); /* R1 */
+	rxq->head = head;
+	rxq->c[QP_RXC_DOORBELLS]++;
+	rxq->c[QP_RXC_POSTED] += posted;
+	rxq->c[QP_RXC_PKTS] += out;
+	rxq->c[QP_RXC_BYTES] += bytes;
+	rxq->c[QP_RXC_ERRORS] += errors;
+}
+
+/*
  * Receive burst. Harvests slots whose indicator reads DONE, in ring order,
  * and re-posts a fresh buffer into exactly those slots, then rings the
  * doorbell once. Replacement buffers are allocated before anything is
@@ -271,15 +290,7 @@ qpring_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkt
 			break;
 	}
 
-	if (posted != 0) {
-		qp_doorbell_ring(&rxq->hw->regs, last, posted); /* R1 */
-		rxq->head = head;
-		rxq->c[QP_RXC_DOORBELLS]++;
-		rxq->c[QP_RXC_POSTED] += posted;
-		rxq->c[QP_RXC_PKTS] += out;
-		rxq->c[QP_RXC_BYTES] += bytes;
-		rxq->c[QP_RXC_ERRORS] += errors;
-	}
+	qpring_rx_publish(rxq, last, head, posted, out, bytes, errors);
 	return out;
 }
 
@@ -360,15 +371,7 @@ qpring_rx_burst_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		bytes += total;
 		pkts[out++] = first;
 	}
-	if (posted != 0) {
-		qp_doorbell_ring(&rxq->hw->regs, last, posted); /* R1 */
-		rxq->head = head;
-		rxq->c[QP_RXC_DOORBELLS]++;
-		rxq->c[QP_RXC_POSTED] += posted;
-		rxq->c[QP_RXC_PKTS] += out;
-		rxq->c[QP_RXC_BYTES] += bytes;
-		rxq->c[QP_RXC_ERRORS] += errors;
-	}
+	qpring_rx_publish(rxq, last, head, posted, out, bytes, errors);
 	return out;
 }
 
