@@ -24,6 +24,12 @@
 #define B_ARGS B_NAME ",peer=" A_NAME
 #define L_NAME "net_qpring_by"
 
+/* The same with buffers exchanged instead of copied (copy=0 at both ends). */
+#define ZA_NAME "net_qpring_z0"
+#define ZA_ARGS ZA_NAME ",copy=0"
+#define ZB_NAME "net_qpring_z1"
+#define ZB_ARGS ZB_NAME ",peer=" ZA_NAME ",copy=0"
+
 static struct rte_mempool *mp;
 static uint16_t bystander; /* a loopback port no frame of the cable may reach */
 
@@ -138,21 +144,20 @@ bystander_quiet(const char *what)
 	      "%s: the loopback bystander received frames of the cable", what);
 }
 
-/* Probe, traffic, remove of net_qpring1 (which names its peer); net_qpring0 stays up. */
+/* Probe (@b_args), traffic, remove of the end @b_name that names its peer; port @a stays up. */
 static void
-test_named_side_cycles(uint16_t a)
+test_naming_side_cycles(uint16_t a, const char *b_name, const char *b_args)
 {
 	uint64_t dl = st_deadline(BUDGET_MS);
 	const uint16_t home[] = { a, bystander };
 	char what[64];
 	unsigned int i;
 
-	QPT_CASE("200 x probe net_qpring1,peer=net_qpring0 / traffic / remove; net_qpring0 stays");
 	for (i = 0; i < CYCLES && !st_expired(dl); i++) {
 		int fails = qpt_failures, b;
 
 		snprintf(what, sizeof(what), "cycle %u", i);
-		b = plug(B_ARGS, B_NAME);
+		b = plug(b_args, b_name);
 		if (b < 0)
 			break;
 		/* Cabled, not started: the cable is there but nobody receives. */
@@ -170,7 +175,7 @@ test_named_side_cycles(uint16_t a)
 			      " ipackets %" PRIu64 " oerrors %" PRIu64, what, b, c.opackets,
 			      c.ipackets, c.oerrors);
 		}
-		unplug((uint16_t)b, B_NAME);
+		unplug((uint16_t)b, b_name);
 		/* No stale cable: the staying end is alone. */
 		no_link(a, what);
 		at_home(home, RTE_DIM(home), 2, what);
@@ -246,8 +251,15 @@ main(void)
 	REQUIRE(l >= 0 && a >= 0 && up((uint16_t)l) == 0 && up((uint16_t)a) == 0, "first ports");
 	bystander = (uint16_t)l;
 
-	test_named_side_cycles((uint16_t)a);
+	QPT_CASE("200 x probe net_qpring1,peer=net_qpring0 / traffic / remove; net_qpring0 stays");
+	test_naming_side_cycles((uint16_t)a, B_NAME, B_ARGS);
 	test_alternate_cycles();
+
+	QPT_CASE("copy=0: 200 x probe / traffic / remove of the end that names its peer");
+	a = plug(ZA_ARGS, ZA_NAME);
+	REQUIRE(a >= 0 && up((uint16_t)a) == 0, "copy=0 end");
+	test_naming_side_cycles((uint16_t)a, ZB_NAME, ZB_ARGS);
+	unplug((uint16_t)a, ZA_NAME);
 
 	QPT_CASE("end: the bystander still loops back; nothing of the cable is left");
 	{
