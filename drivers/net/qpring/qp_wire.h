@@ -49,4 +49,10 @@ void *qp_medium_rx_ctx(struct qp_medium *m, uint16_t qid);
 uint16_t qp_medium_sink(void *ctx, const struct qp_slot *ss);
 int qp_medium_source(void *ctx, const uint8_t **data, uint32_t *len);
 
+/* Live receive: frames the kernel dropped since the last call (its ring was
+ * full because the adapter had no posted buffer to take them into). Cheap:
+ * reads the statistics on one idle poll in QP_LIVE_STATS_EVERY. Files: 0.
+ */
+uint32_t qp_medium_rx_drops(void *ctx);
+
 #endif /* QP_WIRE_H */

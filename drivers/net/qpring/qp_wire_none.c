@@ -69,3 +69,10 @@ qp_medium_source(void *ctx, const uint8_t **data, uint32_t *len)
 	(void)len;
 	return 0;
 }
+
+uint32_t
+qp_medium_rx_drops(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}

@@ -25,6 +25,14 @@
 
 /* Largest frame a medium carries (pcap snap length). */
 #define QP_MEDIUM_SNAPLEN 65535u
+/* Live capture: frames up to the largest the port sends, and a kernel ring
+ * big enough for bursts between two receive polls (libpcap sizes each ring
+ * frame from the snap length, so both matter).
+ */
+#define QP_LIVE_SNAPLEN   QPRING_MAX_FRAME
+#define QP_LIVE_BUFSIZE   (32u << 20)
+/* Kernel drop statistics are read on every Nth idle receive poll. */
+#define QP_LIVE_STATS_EVERY 64u
 
 /* One queue's view of the medium. */
 struct qp_mq {
@@ -35,6 +43,8 @@ struct qp_mq {
 	rte_spinlock_t *lock;   /* for handles shared between queues, or NULL */
 	uint8_t *bounce;        /* linear copy of a multi-buffer frame */
 	uint64_t frames;
+	uint64_t kdrops;        /* kernel drops already reported */
+	uint32_t idle;          /* idle polls since the last statistics read */
 	uint16_t qid;
 	uint8_t own_rx;
 	uint8_t own_dump;
@@ -88,7 +98,8 @@ qp_open_live(const char *iface, char *err, size_t errlen)
 		snprintf(err, errlen, "iface=%s: %s", iface, eb);
 		return NULL;
 	}
-	pcap_set_snaplen(p, QP_MEDIUM_SNAPLEN);
+	pcap_set_snaplen(p, QP_LIVE_SNAPLEN);
+	pcap_set_buffer_size(p, QP_LIVE_BUFSIZE);
 	pcap_set_promisc(p, 1);
 	pcap_set_immediate_mode(p, 1);
 	rc = pcap_activate(p);
@@ -398,4 +409,31 @@ qp_medium_source(void *ctx, const uint8_t **data, uint32_t *len)
 	if (r->own_rx)
 		r->eof = 1; /* a damaged file does not heal */
 	return -1;
+}
+
+uint32_t
+qp_medium_rx_drops(void *ctx)
+{
+	struct qp_mq *r = ctx;
+	struct pcap_stat st;
+	uint64_t now;
+
+	if (r->own_rx || ++r->idle < QP_LIVE_STATS_EVERY)
+		return 0; /* files drop nothing; live: not on every poll */
+	r->idle = 0;
+	if (r->lock != NULL)
+		rte_spinlock_lock(r->lock);
+	if (pcap_stats(r->rx, &st) != 0) {
+		if (r->lock != NULL)
+			rte_spinlock_unlock(r->lock);
+		return 0;
+	}
+	if (r->lock != NULL)
+		rte_spinlock_unlock(r->lock);
+	now = (uint64_t)st.ps_drop + st.ps_ifdrop;
+	if (now <= r->kdrops)
+		return 0;
+	now -= r->kdrops;
+	r->kdrops += now;
+	return (uint32_t)now;
 }

@@ -91,9 +91,18 @@ qpring_adapter_run_txq(struct qpring_txq *txq, uint32_t budget)
 uint32_t
 qpring_adapter_run_rxq(struct qpring_rxq *rxq, uint32_t budget)
 {
+	uint32_t n;
+
 	if (rxq->medium_ctx == NULL)
 		return 0;
-	return qp_adapter_service_rq_source(rxq->hw, qp_medium_source, rxq->medium_ctx, budget);
+	n = qp_adapter_service_rq_source(rxq->hw, qp_medium_source, rxq->medium_ctx, budget);
+	/* Frames the medium lost while no buffer was posted are this queue's
+	 * no-buffer drops (imissed). This lcore is the queue's adapter: the
+	 * counter's one writer.
+	 */
+	if (n == 0)
+		rxq->hw->ad.no_buffer += qp_medium_rx_drops(rxq->medium_ctx);
+	return n;
 }
 
 /*
