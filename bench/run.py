@@ -21,6 +21,7 @@ import datetime
 import os
 import platform
 import re
+import signal
 import shutil
 import statistics
 import subprocess
@@ -64,6 +65,7 @@ class Driver:
         self.available = True
         self.reason = ""
         self.per_size = False           # one launch per frame size (net_null)
+        self.hung = 0                   # launches whose testpmd would not quit
 
 
 def make_drivers(plugin):
@@ -217,8 +219,13 @@ class Testpmd:
         with self.cond:
             return bytes(self.buf).decode(errors="replace")
 
-    def close(self):
+    def close(self, quit_wait=5):
+        """Quit testpmd; kill it (and its timeout wrapper) if it hangs.
+
+        Returns the seconds quit took, or None when it had to be killed."""
+        took = 0.0
         if self.proc.poll() is None:
+            t0 = time.monotonic()
             try:
                 self.proc.stdin.write(b"stop\nquit\n")
                 self.proc.stdin.flush()
@@ -226,12 +233,23 @@ class Testpmd:
             except OSError:
                 pass
             try:
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=quit_wait)
+                took = time.monotonic() - t0
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                took = None
+                # timeout(1) leads its own process group: testpmd is in it.
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
                 self.proc.wait()
         self.reader.join(timeout=5)
+        with self.cond:
+            self.log.write(b"\n[bench] quit %s\n" % (
+                b"took %.3f s" % took if took is not None else
+                b"did not finish within %d s: killed" % quit_wait))
         self.log.close()
+        return took
 
 
 class BenchError(Exception):
@@ -286,7 +304,8 @@ class Session:
                 eal += ["-m", "512"]
             eal += spec["eal"]
             app = ["-i", "--disable-link-check",
-                   "--total-num-mbufs=%d" % MBUFS] + spec.get("app", [])
+                   "--total-num-mbufs=%d" % MBUFS] + spec.get("app", []) + \
+                self.args.testpmd_args.split()
             log = os.path.join(self.args.logdir, "%s-%s-%d.log"
                                % (self.drv.key, self.uid, i))
             tp = Testpmd([TESTPMD] + eal + ["--"] + app, log, self.limit_s)
@@ -364,8 +383,12 @@ class Session:
                     cycles=statistics.mean(cycles) if cycles else None)
 
     def close(self):
+        """Stop every process; the names of those that would not quit."""
+        hung = []
         for tp in self.tps:
-            tp.close()
+            if tp.close() is None:
+                hung.append(tp)
+        self.hung = len(hung)
         for f in self.files:
             if os.path.exists(f):
                 os.unlink(f)
@@ -690,6 +713,12 @@ def write_readme(out, m, args, drivers, rows, peers, targets, table, elapsed,
              "vhost/virtio_user runs two testpmd processes of 2 lcores each "
              "on 2 cores: oversubscribed.")
     L.append("")
+    slow = [d for d in drivers if d.hung]
+    for d in slow:
+        L.append("**%s: testpmd did not quit within 5 s of `quit` in %d "
+                 "launch(es) and was killed** (port stop/close is slow)." %
+                 (d.label, d.hung))
+        L.append("")
     L.append("## Results")
     L.append("")
     L.append("```")
@@ -718,7 +747,12 @@ def main():
     ap.add_argument("--warm", type=float, help="warm-up before it, s")
     ap.add_argument("--budget", type=float,
                     help="stop starting launches after this many seconds")
-    ap.add_argument("--only", help="comma-separated driver keys")
+    ap.add_argument("--only", help="comma-separated driver keys (ring, "
+                    "memif, null, vhost, qpring_copy1, qpring_copy0, "
+                    "qpring_service)")
+    ap.add_argument("--testpmd-args", default="",
+                    help="more testpmd application arguments for every "
+                    "driver, e.g. \"--rxd=256 --txd=256\"")
     args = ap.parse_args()
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -811,6 +845,10 @@ def main():
                         d.reason = str(e)
                 finally:
                     s.close()
+                    if s.hung:
+                        d.hung += 1
+                        print("bench: %s: testpmd did not quit within 5 s "
+                              "of \"quit\": killed" % d.label, flush=True)
             if stopped:
                 break
         if stopped:
@@ -843,6 +881,10 @@ def main():
                  png)
     print(table)
     print("")
+    for d in drivers:
+        if d.hung:
+            print("bench: WARNING: %s: testpmd did not quit within 5 s in %d "
+                  "launch(es) (killed)" % (d.label, d.hung))
     print("bench: %d repetition(s) in %.0f s; logs in %s" %
           (reps_done, elapsed, args.logdir))
     print("bench: CSV: %s, %s" % (os.path.join(out, "results.csv"),
