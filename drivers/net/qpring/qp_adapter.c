@@ -101,15 +101,10 @@ struct qp_src {
 	uint32_t off;                /* offset into the current segment */
 };
 
-/* Copy @n bytes from @src to @dst, advancing @src. */
-static inline void
-qp_src_copy(struct qp_src *src, uint8_t *dst, uint32_t n)
+/* The rare case of qp_src_copy(): the frame is an mbuf chain. */
+static __rte_noinline void
+qp_src_copy_chain(struct qp_src *src, uint8_t *dst, uint32_t n)
 {
-	if (src->flat != NULL) {
-		rte_memcpy(dst, src->flat + src->off, n);
-		src->off += n;
-		return;
-	}
 	while (n > 0 && src->seg != NULL) {
 		uint32_t l = RTE_MIN((uint32_t)src->seg->data_len - src->off, n);
 
@@ -125,13 +120,25 @@ qp_src_copy(struct qp_src *src, uint8_t *dst, uint32_t n)
 	}
 }
 
+/* Copy @n bytes from @src to @dst, advancing @src. */
+static __rte_always_inline void
+qp_src_copy(struct qp_src *src, uint8_t *dst, uint32_t n)
+{
+	if (likely(src->flat != NULL)) {
+		rte_memcpy(dst, src->flat + src->off, n);
+		src->off += n;
+		return;
+	}
+	qp_src_copy_chain(src, dst, n);
+}
+
 /*
  * Copy a frame of @len bytes into the next posted slot(s) of the receive
  * view and complete them with @rx_status. Without scatter the frame must fit
  * one buffer; with scatter it may span several posted slots, completed last
  * part first. Returns 0, or -1 (too big: nothing placed, counted).
  */
-static inline int
+static __rte_always_inline int
 qp_place(struct qp_rx_view *v, struct qp_src *src, uint32_t len, uint16_t rx_status)
 {
 	struct qp_hwq *rq = v->rq;

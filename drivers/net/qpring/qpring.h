@@ -80,6 +80,7 @@ struct qpring_txq {
 	uint32_t tail;                /* next slot the driver writes (monotonic) */
 	uint32_t mask;
 	uint32_t max_frame;           /* bytes; longer frames are dropped */
+	uint8_t fast_free;            /* RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE */
 	uint16_t queue_id;
 	uint16_t port_id;
 	struct qpring_port *port;
@@ -101,8 +102,11 @@ struct qpring_rxq {
 	uint16_t queue_id;
 	uint16_t port_id;
 	struct rte_mempool *mp;
-	void *medium_ctx;             /* pcap/interface wire, primary only */
+	uint64_t rearm;               /* rearm_data of a harvested mbuf: data_off,
+				       * refcnt 1, nb_segs 1, port */
+	uint16_t headroom;            /* where frames start in a posted buffer */
 	uint8_t scatter;              /* frames may span several slots */
+	void *medium_ctx;             /* pcap/interface wire, primary only */
 	uint64_t c[QP_RXC_NR];
 	/* cold */
 	uint64_t base[QP_RXC_NR];

@@ -1044,6 +1044,20 @@ qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	rxq->mp = mp;
 	rxq->deferred_start = conf != NULL && conf->rx_deferred_start;
 	rxq->intr_fd = -1;
+	rxq->headroom = (uint16_t)RTE_MIN((uint32_t)RTE_PKTMBUF_HEADROOM,
+					  (uint32_t)rte_pktmbuf_data_room_size(mp));
+	{
+		/* The rearm word of a harvested buffer, built once. */
+		struct rte_mbuf tmpl;
+
+		memset(&tmpl, 0, sizeof(tmpl));
+		tmpl.data_off = rxq->headroom;
+		tmpl.nb_segs = 1;
+		tmpl.port = dev->data->port_id;
+		rte_mbuf_refcnt_set(&tmpl, 1);
+		memcpy(&rxq->rearm, (const uint8_t *)&tmpl + offsetof(struct rte_mbuf, data_off),
+		       sizeof(rxq->rearm));
+	}
 	rxq->scatter = (uint8_t)scatter;
 	rxq->hw->ad.rx_scatter = (uint32_t)scatter;
 	if (scatter)
@@ -1087,6 +1101,9 @@ qpring_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->port = p;
 	txq->max_frame = (uint32_t)dev->data->mtu + QPRING_FRAME_OVERHEAD;
 	txq->deferred_start = conf != NULL && conf->tx_deferred_start;
+	txq->fast_free = !!((dev->data->dev_conf.txmode.offloads |
+			     (conf != NULL ? conf->offloads : 0)) &
+			    RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE);
 	qp_hwq_set_faults(txq->hw, &p->faults,
 			  p->seed ^ (0x9e3779b97f4a7c15ull * ((uint64_t)qid + 1)));
 
@@ -1470,7 +1487,8 @@ qpring_txq_info_get(struct rte_eth_dev *dev, uint16_t qid, struct rte_eth_txq_in
 	qi->nb_desc = (uint16_t)txq->nb_desc;
 	qi->queue_state = dev->data->tx_queue_state[qid];
 	qi->conf.tx_deferred_start = txq->deferred_start;
-	qi->conf.offloads = dev->data->dev_conf.txmode.offloads;
+	qi->conf.offloads = dev->data->dev_conf.txmode.offloads |
+			    (txq->fast_free ? RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE : 0);
 }
 
 static int
@@ -1486,7 +1504,8 @@ qpring_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_tx_queues = QPRING_MAX_QPS;
 	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
 	info->rx_queue_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER; /* per queue too */
-	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS | RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+	info->tx_queue_offload_capa = RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 	info->rx_desc_lim = (struct rte_eth_desc_lim){
 		.nb_max = QP_RING_MAX, .nb_min = QP_RING_MIN, .nb_align = 1,
 		.nb_seg_max = QP_MAX_RX_PARTS, .nb_mtu_seg_max = QP_MAX_RX_PARTS,

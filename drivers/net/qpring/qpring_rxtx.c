@@ -8,6 +8,7 @@
  * Fast path: no locks, no logging, no allocation beyond the mbufs it posts.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include <ethdev_driver.h>
 
@@ -15,8 +16,12 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_pause.h>
+#include <rte_prefetch.h>
 
 #include "qpring.h"
+
+/* How far ahead a send burst prefetches the buffer it will reclaim. */
+#define QPRING_TX_PREFETCH 8u
 
 /* Receive slots harvested per inner round (one bulk allocation each). */
 #define QPRING_RX_CHUNK 64u
@@ -106,6 +111,34 @@ qpring_adapter_run_rxq(struct qpring_rxq *rxq, uint32_t budget)
 }
 
 /*
+ * Free reclaimed send buffers. With RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE the
+ * application promises direct mbufs with refcnt 1: single-buffer ones go
+ * straight back to their pool, in runs of the same pool (zero-copy returns
+ * the receiver's buffers here), without reading their second cache line.
+ */
+static __rte_always_inline void
+qpring_tx_free(struct rte_mbuf **m, uint32_t n, int fast)
+{
+	uint32_t start = 0, i;
+
+	if (!fast) {
+		rte_pktmbuf_free_bulk(m, n);
+		return;
+	}
+	while (start < n) {
+		struct rte_mempool *mp = m[start]->pool;
+
+		for (i = start; i < n && m[i]->pool == mp && m[i]->nb_segs == 1; i++)
+			;
+		if (i > start)
+			rte_mempool_put_bulk(mp, (void **)&m[start], i - start);
+		else
+			rte_pktmbuf_free(m[i++]); /* a chain: segment by segment */
+		start = i;
+	}
+}
+
+/*
  * Send burst. Writes a WQE only into a slot whose indicator reads DONE
  * (claim 1), freeing the mbuf that slot carried before; stops at the first
  * slot still owned by the adapter; rings the doorbell once (claims 3-5).
@@ -132,6 +165,10 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 			txq->c[QP_TXC_RING_FULL]++;
 			break;
 		}
+		/* The buffer this slot will hand back a few frames from now
+		 * (zero-copy: the receiver's, cold): start loading its header.
+		 */
+		rte_prefetch0((const void *)(uintptr_t)slots[(tail + QPRING_TX_PREFETCH) & mask].cookie);
 		/* Empty, over the MTU or too many buffers: consumed and
 		 * counted, never sent.
 		 */
@@ -144,7 +181,7 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 			errors += s->res_status == QP_ST_ERROR;
 			reaped[nb_reaped++] = (struct rte_mbuf *)(uintptr_t)s->cookie;
 			if (unlikely(nb_reaped == QPRING_TX_BURST_FREE)) {
-				rte_pktmbuf_free_bulk(reaped, nb_reaped);
+				qpring_tx_free(reaped, nb_reaped, txq->fast_free);
 				txq->c[QP_TXC_REAPED] += nb_reaped;
 				nb_reaped = 0;
 			}
@@ -173,7 +210,7 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 	else if (inline_adapter == 2 && (posted != 0 || i < nb_pkts))
 		qpring_adapter_run_txq(txq, UINT32_MAX);
 	if (nb_reaped != 0) {
-		rte_pktmbuf_free_bulk(reaped, nb_reaped);
+		qpring_tx_free(reaped, nb_reaped, txq->fast_free);
 		txq->c[QP_TXC_REAPED] += nb_reaped;
 	}
 	txq->c[QP_TXC_BAD_FRAME] += bad;
@@ -205,6 +242,34 @@ uint16_t
 qpring_tx_burst_deferred(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	return qpring_tx_common(q, pkts, nb_pkts, 0, 0);
+}
+
+/* The rearm word: data_off, refcnt, nb_segs and port, 8 contiguous bytes. */
+#define QPRING_REARM_OFF offsetof(struct rte_mbuf, data_off)
+_Static_assert(offsetof(struct rte_mbuf, port) + sizeof(uint16_t) - QPRING_REARM_OFF ==
+	       sizeof(uint64_t), "rearm fields are one 64-bit word");
+
+/* Post an empty buffer (raw from the pool) into a receive slot. */
+static __rte_always_inline void
+qpring_rx_post(const struct qpring_rxq *rxq, struct qp_slot *s, struct rte_mbuf *nm)
+{
+	qp_slot_post(s, (uintptr_t)nm->buf_addr + rxq->headroom,
+		     (uint32_t)(nm->buf_len - rxq->headroom), (uintptr_t)nm, QP_WQE_F_RECV, 1);
+}
+
+/*
+ * A buffer back with @len bytes of frame: the mbuf fields a fresh one
+ * would have, set in its first cache line only (next is already NULL).
+ */
+static __rte_always_inline void
+qpring_rx_rearm(const struct qpring_rxq *rxq, struct rte_mbuf *m, uint32_t len)
+{
+	memcpy((uint8_t *)m + QPRING_REARM_OFF, &rxq->rearm, sizeof(rxq->rearm)); /* one store */
+	m->ol_flags &= RTE_MBUF_F_EXTERNAL;
+	m->packet_type = 0;
+	m->vlan_tci = 0;
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
 }
 
 /*
@@ -244,6 +309,7 @@ qpring_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkt
 	const uint16_t port_id = rxq->port_id;
 	uint32_t head = rxq->head;
 	uint32_t posted = 0, errors = 0;
+	RTE_SET_USED(port_id);
 	uint64_t bytes = 0;
 	uint16_t out = 0, scanned = 0;
 
@@ -255,12 +321,22 @@ qpring_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkt
 					mask + 1);
 		uint32_t k, j;
 
-		for (k = 0; k < want; k++)
-			if (!qp_slot_is_done(&slots[(head + k) & mask])) /* D1 */
+		for (k = 0; k < want; k++) {
+			const struct qp_slot *ps = &slots[(head + k) & mask];
+
+			if (!qp_slot_is_done(ps)) /* D1 */
 				break;
+			/* The buffer's mbuf header was last touched a ring ago:
+			 * start loading it while the rest of the ring is scanned.
+			 */
+			rte_prefetch0((const void *)(uintptr_t)ps->cookie);
+		}
 		if (k == 0)
 			break;
-		if (unlikely(rte_pktmbuf_alloc_bulk(rxq->mp, fresh, k) != 0)) {
+		/* Raw: pool mbufs are refcnt 1, nb_segs 1, next NULL; the
+		 * rest is set when the buffer comes back with a frame.
+		 */
+		if (unlikely(rte_mempool_get_bulk(rxq->mp, (void **)fresh, k) != 0)) {
 			rxq->c[QP_RXC_NOMBUF] += k;
 			break;
 		}
@@ -271,9 +347,7 @@ qpring_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkt
 			uint32_t len = s->res_len;
 			uint16_t st = s->res_status;
 
-			qp_slot_post(s, rte_pktmbuf_mtod(nm, uintptr_t),
-				     (uint32_t)(nm->buf_len - nm->data_off), (uintptr_t)nm,
-				     QP_WQE_F_RECV, 1);
+			qpring_rx_post(rxq, s, nm);
 			last = s;
 			if (unlikely(st != QP_ST_OK)) {
 				rte_pktmbuf_free(m);
@@ -284,11 +358,10 @@ qpring_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkt
 				/* The sender's mbuf, chain and lengths intact. */
 				m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
 				m->packet_type = 0;
+				m->port = port_id;
 			} else {
-				m->data_len = (uint16_t)len;
-				m->pkt_len = len;
+				qpring_rx_rearm(rxq, m, len);
 			}
-			m->port = port_id;
 			bytes += m->pkt_len;
 			pkts[out++] = m;
 		}
@@ -344,7 +417,7 @@ qpring_rx_burst_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		while ((slots[(head + parts - 1) & mask].res_status & QP_ST_F_MORE) &&
 		       parts < QP_MAX_RX_PARTS && parts <= mask)
 			parts++;
-		if (unlikely(rte_pktmbuf_alloc_bulk(rxq->mp, fresh, parts) != 0)) {
+		if (unlikely(rte_mempool_get_bulk(rxq->mp, (void **)fresh, parts) != 0)) {
 			rxq->c[QP_RXC_NOMBUF] += parts;
 			break;
 		}
@@ -354,7 +427,7 @@ qpring_rx_burst_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			struct rte_mbuf *m = (struct rte_mbuf *)(uintptr_t)ps->cookie;
 			struct rte_mbuf *nm = fresh[j];
 
-			m->data_len = (uint16_t)ps->res_len;
+			qpring_rx_rearm(rxq, m, ps->res_len);
 			m->next = NULL;
 			total += ps->res_len;
 			if (first == NULL)
@@ -362,14 +435,11 @@ qpring_rx_burst_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			else
 				prev->next = m;
 			prev = m;
-			qp_slot_post(ps, rte_pktmbuf_mtod(nm, uintptr_t),
-				     (uint32_t)(nm->buf_len - nm->data_off), (uintptr_t)nm,
-				     QP_WQE_F_RECV, 1);
+			qpring_rx_post(rxq, ps, nm);
 			last = ps;
 		}
 		first->nb_segs = (uint16_t)parts;
 		first->pkt_len = total;
-		first->port = rxq->port_id;
 		head += parts;
 		posted += parts;
 		if (unlikely(st != QP_ST_OK)) {
@@ -480,9 +550,7 @@ qpring_rxq_fill(struct qpring_rxq *rxq)
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++)
-		qp_slot_post(&rxq->hw->slots[i], rte_pktmbuf_mtod(bufs[i], uintptr_t),
-			     (uint32_t)(bufs[i]->buf_len - bufs[i]->data_off),
-			     (uintptr_t)bufs[i], QP_WQE_F_RECV, 1);
+		qpring_rx_post(rxq, &rxq->hw->slots[i], bufs[i]);
 	rxq->head = 0;
 	qp_doorbell_ring(&rxq->hw->regs, &rxq->hw->slots[n - 1], n); /* R1 */
 	rxq->c[QP_RXC_DOORBELLS]++;
