@@ -107,8 +107,9 @@ if grep -q 'Bye' "$LOG"; then
 else
 	fail "testpmd did not reach Bye"
 fi
-if grep -qi 'segmentation fault\|PANIC\|Aborted\|core dumped' "$LOG"; then
-	fail "testpmd crashed: $(grep -i -m 1 'segmentation fault\|PANIC\|Aborted\|core dumped' "$LOG")"
+CRASH='segmentation fault\|PANIC\|Aborted\|core dumped'
+if grep -qi "$CRASH" "$LOG"; then
+	fail "testpmd crashed: $(grep -i -m 1 "$CRASH" "$LOG")"
 fi
 # At the default level (notice) the driver prints only warnings and errors,
 # all "qpring: qpring_<function>(): ...".
@@ -117,8 +118,9 @@ if grep -q 'qpring: qpring_' "$LOG"; then
 else
 	ok "no warning or error from pmd.net.qpring"
 fi
-if grep -q 'Failed to\|Invalid port\|Cannot \|not stopped' "$LOG"; then
-	fail "testpmd or EAL reported an error: $(grep -m 3 'Failed to\|Invalid port\|Cannot \|not stopped' "$LOG" | tr '\n' '|')"
+ERRORS='Failed to\|Invalid port\|Cannot \|not stopped'
+if grep -q "$ERRORS" "$LOG"; then
+	fail "testpmd or EAL reported an error: $(grep -m 3 "$ERRORS" "$LOG" | tr '\n' '|')"
 fi
 
 # Counters by segment: segment c is cycle c (from its "port attach"), segment
@@ -151,8 +153,8 @@ awk '
 
 # get SEG PORT NAME: the value printed last in that segment, or nothing.
 get() {
-	awk -v s="$1" -v p="$2" -v n="$3" '$1 == s && $2 == p && $3 == n { v = $4 } END { print v }' \
-		"$WORK/rec"
+	awk -v s="$1" -v p="$2" -v n="$3" \
+		'$1 == s && $2 == p && $3 == n { v = $4 } END { print v }' "$WORK/rec"
 }
 
 # expect SEG PORT NAME OP VALUE
