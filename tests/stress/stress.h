@@ -306,7 +306,8 @@ st_ctr_add(struct st_ctr *acc, const struct st_ctr *c)
  * The balance of one direction of a cable, X sends, Y receives, nothing in
  * flight. @sent: valid frames the application handed to X's Tx bursts;
  * @refused: frames it handed over that the driver must refuse; @got: frames
- * the application took from Y's Rx bursts. Ethdev's law:
+ * the application took from Y's Rx bursts. Receivers are promiscuous (no
+ * MAC filter drops, which ethdev counts nowhere). Ethdev's law:
  *   sent = Y.ipackets + Y.imissed + Y.ierrors + (X.oerrors - X.refused) + Y.in_ring
  * and the driver's own, frame by frame through the adapter:
  *   X.posted = X.serviced + X.flushed + X.tx_pending
@@ -346,7 +347,8 @@ st_balance(const char *what, uint64_t sent, uint64_t refused, uint64_t got,
 	CHECK(x->oerrors - x->refused == x->no_link + x->flushed,
 	      "%s: oerrors %" PRIu64 " - refused %" PRIu64 " != no_link %" PRIu64
 	      " + flushed %" PRIu64, what, x->oerrors, x->refused, x->no_link, x->flushed);
-	CHECK(y->imissed == y->no_buffer, "%s: imissed %" PRIu64 " != no_buffer_drops %" PRIu64,
+	/* imissed may also count frames a stopping queue dropped from its ring */
+	CHECK(y->imissed >= y->no_buffer, "%s: imissed %" PRIu64 " < no_buffer_drops %" PRIu64,
 	      what, y->imissed, y->no_buffer);
 }
 

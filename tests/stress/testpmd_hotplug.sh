@@ -211,8 +211,10 @@ while [ "$c" -le "$CYCLES" ]; do
 	expect "$c" 1 rx_q0_adapter_completions -eq $BURST
 	expect "$c" 1 RX-missed -eq 0
 	expect "$c" 1 RX-errors -eq 0
-	expect "$c" 1 RX-packets -le $BURST
-	expect "$c" 1 RX-packets -eq "$(get "$c" 1 rx_q0_completions_reaped)"
+	# tx_first's bursts are delivered before rxonly starts, and its first
+	# pass over the streams receives a whole burst: nothing is left behind.
+	expect "$c" 1 RX-packets -eq $BURST
+	expect "$c" 1 rx_q0_completions_reaped -eq $BURST
 	# net_qpring0 stays: its counters add up over the cycles.
 	expect "$c" 0 TX-packets -eq $((BURST * c))
 	expect "$c" 0 TX-errors -eq $nolink
@@ -221,8 +223,8 @@ while [ "$c" -le "$CYCLES" ]; do
 	expect "$c" 0 rx_q0_adapter_completions -eq $((BURST * c))
 	expect "$c" 0 RX-missed -eq 0
 	expect "$c" 0 RX-errors -eq 0
-	expect "$c" 0 RX-packets -le $((BURST * c))
-	expect "$c" 0 RX-packets -eq "$(get "$c" 0 rx_q0_completions_reaped)"
+	expect "$c" 0 RX-packets -eq $((BURST * c))
+	expect "$c" 0 rx_q0_completions_reaped -eq $((BURST * c))
 	# After the detach only net_qpring0 holds mbufs: a posted buffer in each
 	# receive slot, and the frame each used send slot carried (until reused).
 	u=$(in_use "$c")
@@ -242,7 +244,7 @@ expect L info link = down
 expect L 0 TX-errors -eq $BURST
 expect L 0 tx_q0_no_link_drops -eq $BURST
 expect L 0 TX-packets -eq $((BURST * NOLINK_AFTER))
-expect L 0 RX-packets -eq "$(get L 0 rx_q0_completions_reaped)"
+expect L 0 RX-packets -eq $((BURST * NOLINK_AFTER))
 expect L 0 rx_q0_adapter_completions -eq $((BURST * NOLINK_AFTER))
 
 if [ "$FAILS" -ne 0 ]; then
