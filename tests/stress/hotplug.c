@@ -2,9 +2,8 @@
  * Copyright(c) 2026 The qpring authors
  */
 /*
- * Hot plug of one end of a cable, 200 times, the other end staying up, then either end in
- * turn: exact traffic both ways each time, and nothing outlives a removed port (mbufs,
- * memzones, the cable itself).
+ * Hot plug of one end of a cable, 200 times, the other end staying up, then either end in turn:
+ * exact traffic both ways each time, and nothing outlives a removed port (mbufs, memzones, cable).
  */
 #include "stress.h"
 

@@ -2,9 +2,8 @@
  * Copyright(c) 2026 The qpring authors
  */
 /*
- * Life cycle under traffic: lcore 1 sends and receives on one end of a cable while lcore 0
- * stops, starts, reconfigures, closes and re-probes the other end and its queues; every
- * scenario ends with each direction balanced frame for frame and every mbuf back home.
+ * Life cycle under traffic: lcore 1 sends and receives on one end of a cable while lcore 0 stops,
+ * starts, reconfigures, closes and re-probes the other; each scenario ends balanced, mbufs home.
  */
 #include <rte_launch.h>
 #include <rte_pause.h>

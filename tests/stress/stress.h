@@ -2,10 +2,8 @@
  * Copyright(c) 2026 The qpring authors
  */
 /*
- * Helpers shared by the stress tests, on top of qpt.h: wall-clock budgets, the
- * counters of a port summed over its queues (ethdev stats, the driver's xstats,
- * frames waiting in receive rings) with the balance law of a cable, hot-plug
- * by device, and the census of the driver's memzones.
+ * Helpers of the stress tests, on top of qpt.h: wall-clock budgets, hot plug, the memzone census,
+ * and the counters of a port summed over its queues, with the balance law of a cable.
  */
 #ifndef STRESS_H
 #define STRESS_H

@@ -1,8 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
-# Stock dpdk-testpmd hot-plugs one end of a cable 20 times (port attach, port start,
-# start tx_first, stop, port stop, then port close + device detach or port detach,
-# alternately) while the other end stays up; counters, mbufs and exit status are checked.
+# Stock dpdk-testpmd attaches, starts, runs, stops, closes and detaches one end of a cable 20
+# times while the other end stays up; counters, mbufs, log and exit status are checked.
 #
 # usage: testpmd_hotplug.sh <path of librte_net_qpring.so>
 # Exit 0 pass, 1 fail, 77 skipped (no dpdk-testpmd).
@@ -31,6 +30,7 @@ esac
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/qpring-tph.XXXXXX")
 PREFIX=qptph_$$
+# KEEP=1 keeps testpmd's log and the parsed counters for a look afterwards.
 cleanup() {
 	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
 	if [ "$(id -u)" = 0 ]; then
