@@ -22,6 +22,7 @@
 #define B_NAME "net_qpring1"
 #define B_ARGS B_NAME ",peer=" A_NAME
 #define L_NAME "net_qpring_by"
+#define N_NAME "net_qpring_nc" /* a newcomer, probed where a removed port was */
 
 /* The same with buffers exchanged instead of copied (copy=0 at both ends). */
 #define ZA_NAME "net_qpring_z0"
@@ -143,6 +144,25 @@ bystander_quiet(const char *what)
 	      "%s: the loopback bystander received frames of the cable", what);
 }
 
+/*
+ * A loopback port probed right after a removal is likely to get the memory
+ * the removed port had: a stale cable to that would now reach it. @a's
+ * frames must still fail as no-link, and the newcomer must receive none.
+ */
+static void
+newcomer(uint16_t a, const char *what)
+{
+	int n = plug(N_NAME, N_NAME);
+	unsigned int got, bad;
+
+	if (n < 0 || up((uint16_t)n) != 0)
+		return;
+	no_link(a, what);
+	got = st_recv((uint16_t)n, 0, 64, LEN, 0, &bad);
+	CHECK(got == 0, "%s: a newcomer received %u frames of a removed port's peer", what, got);
+	unplug((uint16_t)n, N_NAME);
+}
+
 /* Probe (@b_args), traffic, remove of the end @b_name that names its peer; port @a stays up. */
 static void
 test_naming_side_cycles(uint16_t a, const char *b_name, const char *b_args)
@@ -177,6 +197,7 @@ test_naming_side_cycles(uint16_t a, const char *b_name, const char *b_args)
 		unplug((uint16_t)b, b_name);
 		/* No stale cable: the staying end is alone. */
 		no_link(a, what);
+		newcomer(a, what);
 		at_home(home, RTE_DIM(home), 2, what);
 		bystander_quiet(what);
 		if (qpt_failures != fails)
@@ -214,6 +235,7 @@ test_alternate_cycles(void)
 		home[1] = bystander;
 		unplug((uint16_t)*x, xname);
 		no_link((uint16_t)y, what);
+		newcomer((uint16_t)y, what);
 		at_home(home, 2, 2, what);
 		*x = plug(xargs, xname);
 		if (*x < 0)
