@@ -342,7 +342,10 @@ doorbells(uint8_t copy)
 	/* Flushed WQEs never left: errors, not sent frames. */
 	CHECK_EQ(st.opackets, 117 + RQ_RING);
 	CHECK_EQ(st.ipackets, 117 + RQ_RING);
-	expect(p, 0, RTE_PMD_QPRING_SQ, &(struct want){ UINT64_MAX, 0, 0, 0, 0, SQ_RING });
+	/* A stopped queue is parked: every slot reads adapter-owned, so a
+	 * stray burst on it finds nothing to use.
+	 */
+	expect(p, 0, RTE_PMD_QPRING_SQ, &(struct want){ UINT64_MAX, 0, 0, 0, 0, 0 });
 	CHECK_EQ(qpt_vdev_destroy(name), 0);
 	CHECK_EQ(qpt_in_use(pool), in_use);
 }

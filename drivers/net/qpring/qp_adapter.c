@@ -544,6 +544,24 @@ qp_hwq_flush(struct qp_hwq *q)
 	return n;
 }
 
+void
+qp_hwq_park(struct qp_hwq *q)
+{
+	uint32_t i;
+
+	for (i = 0; i <= q->ad.mask; i++)
+		__atomic_store_n(&q->slots[i].indicator, QP_IND_POSTED, __ATOMIC_RELAXED);
+}
+
+void
+qp_hwq_unpark(struct qp_hwq *q)
+{
+	uint32_t i;
+
+	for (i = 0; i <= q->ad.mask; i++)
+		qp_slot_reset(&q->slots[i]);
+}
+
 uint32_t
 qp_hwq_count_done(const struct qp_hwq *q)
 {

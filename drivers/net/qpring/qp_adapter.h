@@ -163,6 +163,15 @@ void qp_hwq_set_faults(struct qp_hwq *q, const struct qp_faults *f, uint64_t see
  */
 uint32_t qp_hwq_flush(struct qp_hwq *q);
 
+/*
+ * Control path: park a queue that is not running. Every indicator reads
+ * POSTED, so a burst called on a stopped queue finds no slot it may use and
+ * returns 0 (nothing harvested, nothing posted). qp_hwq_unpark() gives every
+ * slot back to the driver, empty, when a send queue starts.
+ */
+void qp_hwq_park(struct qp_hwq *q);
+void qp_hwq_unpark(struct qp_hwq *q);
+
 /* Number of slots the driver owns (indicator DONE), by scanning indicators. */
 uint32_t qp_hwq_count_done(const struct qp_hwq *q);
 

@@ -67,6 +67,7 @@ enum qpring_rxc {
 	QP_RXC_POSTED,     /* receive WQEs posted (buffers) */
 	QP_RXC_NOMBUF,     /* buffers that could not be allocated */
 	QP_RXC_ERRORS,     /* completions with an error status */
+	QP_RXC_FLUSHED,    /* frames placed but not yet harvested, dropped at stop */
 	QP_RXC_NR
 };
 

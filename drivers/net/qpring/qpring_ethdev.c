@@ -844,6 +844,7 @@ qpring_hwq_alloc(const struct rte_eth_dev *dev, char dir, uint16_t qid, uint16_t
 		return NULL;
 	}
 	qp_hwq_init(mz->addr, nb_desc);
+	qp_hwq_park(mz->addr); /* not running until its queue starts */
 	return mz;
 }
 
@@ -926,6 +927,8 @@ qpring_txq_start_locked(struct rte_eth_dev *dev, uint16_t qid)
 	if (txq == NULL)
 		return -EINVAL;
 	txq->max_frame = p->max_frame;
+	qp_hwq_unpark(txq->hw);
+	txq->tail = 0;
 	txq->started = 1;
 	dev->data->tx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STARTED;
 	return 0;
@@ -1562,7 +1565,8 @@ qpring_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 		er = QP_RX(rxq, QP_RXC_ERRORS) +
 		     qpring_ad(rxq->hw, &rxq->ad_base, QP_AD(too_big)) +
 		     qpring_ad(rxq->hw, &rxq->ad_base, QP_AD(medium_errors));
-		ms = qpring_ad(rxq->hw, &rxq->ad_base, QP_AD(no_buffer));
+		ms = qpring_ad(rxq->hw, &rxq->ad_base, QP_AD(no_buffer)) +
+		     QP_RX(rxq, QP_RXC_FLUSHED);
 		st->ipackets += pk;
 		st->ibytes += by;
 		st->ierrors += er;
@@ -1682,6 +1686,7 @@ static const struct qpring_xstat_def qpring_rx_xstats[] = {
 	{ "completions_reaped",  XS_DRV, QP_RXC_PKTS },
 	{ "mbuf_alloc_failures", XS_DRV, QP_RXC_NOMBUF },
 	{ "error_completions",   XS_DRV, QP_RXC_ERRORS },
+	{ "flushed_frames",      XS_DRV, QP_RXC_FLUSHED },
 	{ "no_buffer_drops",     XS_AD,  QP_AD(no_buffer) },
 	{ "oversize_drops",      XS_AD,  QP_AD(too_big) },
 	{ "mac_filter_drops",    XS_AD,  QP_AD(filtered) },

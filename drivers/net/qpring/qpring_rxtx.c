@@ -583,8 +583,13 @@ qpring_hwq_release_bufs(struct qp_hwq *hw, uint32_t nb_desc)
 void
 qpring_rxq_drain(struct qpring_rxq *rxq)
 {
+	/* Frames the adapter placed that the application never took: lost
+	 * with the stop, and counted (imissed, rx_q<N>_flushed_frames).
+	 */
+	rxq->c[QP_RXC_FLUSHED] += qp_hwq_count_done(rxq->hw);
 	qp_hwq_flush(rxq->hw);
 	qpring_hwq_release_bufs(rxq->hw, rxq->nb_desc);
+	qp_hwq_park(rxq->hw);
 	rxq->head = 0;
 }
 
@@ -593,5 +598,6 @@ qpring_txq_drain(struct qpring_txq *txq)
 {
 	txq->c[QP_TXC_FLUSHED] += qp_hwq_flush(txq->hw);
 	qpring_hwq_release_bufs(txq->hw, txq->nb_desc);
+	qp_hwq_park(txq->hw);
 	txq->tail = 0;
 }
