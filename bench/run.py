@@ -582,6 +582,7 @@ def plot(csv_path, png_path, title):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FormatStrFormatter, LogLocator
     with open(csv_path, newline="") as f:
         rows = [r for r in csv.DictReader(f)
                 if r["mpps_per_port_median"] not in ("", "-")]
@@ -601,6 +602,8 @@ def plot(csv_path, png_path, title):
                         linewidth=2 if ours else 1.2)
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
         ax.set_xticks(SIZES)
         ax.set_xticklabels([str(s) for s in SIZES])
         ax.minorticks_off()
@@ -623,6 +626,11 @@ def draw(python, csv_path, png_path, title):
     r = subprocess.run(["timeout", "120", python, os.path.abspath(__file__),
                         "--plot", csv_path, png_path, title])
     return r.returncode == 0
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
 
 
 def machine():
@@ -665,6 +673,8 @@ def write_readme(out, m, args, drivers, rows, peers, targets, table, elapsed,
     L.append("| kernel | %s |" % m["kernel"])
     L.append("| DPDK | %s, stock `%s` |" % (m["dpdk"], TESTPMD))
     L.append("| qpring | %s |" % m["qpring"])
+    L.append("| load average (1, 5, 15 min) | %s at the start, %s at the end |"
+             % (args.load_start, loadavg()))
     L.append("")
     L.append("Files: [results.csv](results.csv) (medians, spread, ratios), "
              "[samples.csv](samples.csv) (every repetition)%s." %
@@ -719,6 +729,10 @@ def write_readme(out, m, args, drivers, rows, peers, targets, table, elapsed,
                  "launch(es) and was killed** (port stop/close is slow)." %
                  (d.label, d.hung))
         L.append("")
+    L.append("Other processes on the machine share its 2 cores with these "
+             "runs (see the load average above): the spread columns say how "
+             "much that moved the figures.")
+    L.append("")
     L.append("## Results")
     L.append("")
     L.append("```")
@@ -777,6 +791,7 @@ def main():
     os.makedirs(args.logdir)
 
     mpl_python = ensure_matplotlib()
+    args.load_start = loadavg()
     t_start = time.monotonic()
     deadline = t_start + args.budget
     drivers = make_drivers(plugin)
