@@ -106,6 +106,10 @@ struct qpring_rxq {
 	uint64_t rearm;               /* rearm_data of a harvested mbuf: data_off,
 				       * refcnt 1, nb_segs 1, port */
 	uint16_t headroom;            /* where frames start in a posted buffer */
+	uint8_t flat_pool;            /* buffer at a fixed offset from its mbuf */
+	uint32_t buf_off;             /* flat_pool: mbuf address to frame start */
+	uint32_t buf_cap;             /* flat_pool: bytes a posted buffer holds */
+	uint64_t ol_init;             /* ol_flags of a harvested buffer */
 	uint8_t scatter;              /* frames may span several slots */
 	void *medium_ctx;             /* pcap/interface wire, primary only */
 	uint64_t c[QP_RXC_NR];

@@ -1049,6 +1049,14 @@ qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	rxq->intr_fd = -1;
 	rxq->headroom = (uint16_t)RTE_MIN((uint32_t)RTE_PKTMBUF_HEADROOM,
 					  (uint32_t)rte_pktmbuf_data_room_size(mp));
+	/* rte_pktmbuf_init() puts the buffer behind the mbuf and its private
+	 * area; pools of pinned external buffers do not, nor keep ol_flags 0.
+	 */
+	rxq->flat_pool = !(rte_pktmbuf_priv_flags(mp) & RTE_PKTMBUF_POOL_F_PINNED_EXT_BUF);
+	rxq->buf_off = (uint32_t)(sizeof(struct rte_mbuf) + rte_pktmbuf_priv_size(mp) +
+				  rxq->headroom);
+	rxq->buf_cap = rte_pktmbuf_data_room_size(mp) - rxq->headroom;
+	rxq->ol_init = rxq->flat_pool ? 0 : RTE_MBUF_F_EXTERNAL;
 	{
 		/* The rearm word of a harvested buffer, built once. */
 		struct rte_mbuf tmpl;

@@ -253,8 +253,17 @@ _Static_assert(offsetof(struct rte_mbuf, port) + sizeof(uint16_t) - QPRING_REARM
 static __rte_always_inline void
 qpring_rx_post(const struct qpring_rxq *rxq, struct qp_slot *s, struct rte_mbuf *nm)
 {
-	qp_slot_post(s, (uintptr_t)nm->buf_addr + rxq->headroom,
-		     (uint32_t)(nm->buf_len - rxq->headroom), (uintptr_t)nm, QP_WQE_F_RECV, 1);
+	/* An ordinary pktmbuf pool keeps each buffer right behind its mbuf
+	 * (and private area): the address is known without loading the
+	 * mbuf's header, which is cold here.
+	 */
+	if (likely(rxq->flat_pool))
+		qp_slot_post(s, (uintptr_t)nm + rxq->buf_off, rxq->buf_cap, (uintptr_t)nm,
+			     QP_WQE_F_RECV, 1);
+	else
+		qp_slot_post(s, (uintptr_t)nm->buf_addr + rxq->headroom,
+			     (uint32_t)(nm->buf_len - rxq->headroom), (uintptr_t)nm,
+			     QP_WQE_F_RECV, 1);
 }
 
 /*
@@ -265,7 +274,7 @@ static __rte_always_inline void
 qpring_rx_rearm(const struct qpring_rxq *rxq, struct rte_mbuf *m, uint32_t len)
 {
 	memcpy((uint8_t *)m + QPRING_REARM_OFF, &rxq->rearm, sizeof(rxq->rearm)); /* one store */
-	m->ol_flags &= RTE_MBUF_F_EXTERNAL;
+	m->ol_flags = rxq->ol_init; /* a store, not a read of a cold line */
 	m->packet_type = 0;
 	m->vlan_tci = 0;
 	m->data_len = (uint16_t)len;
