@@ -259,12 +259,20 @@ fault_run(const struct fault_case *c, struct run_result *res)
 	CHECK(f->delay_polls > 0 ? res->f_delayed > 0 : res->f_delayed == 0,
 	      "fault_delayed_batches %" PRIu64 " with delay %u", res->f_delayed, f->delay_polls);
 
-	/* Every send slot completed: cleanup frees the last frame of each,
-	 * and then every posted frame has been freed exactly once, its
-	 * error status counted once.
+	/* Every send slot completed: cleanup frees what the slots still hold
+	 * (on a service lcore, the last frame of each; inline, the driver has
+	 * taken back every burst it saw complete already, so at most a ring),
+	 * and then every posted frame has been freed exactly once, its error
+	 * status counted once.
 	 */
-	for (q = 0; q < NB_QP; q++)
-		CHECK_EQ(rte_eth_tx_done_cleanup(a, q, 0), RING);
+	for (q = 0; q < NB_QP; q++) {
+		int freed = rte_eth_tx_done_cleanup(a, q, 0);
+
+		if (strcmp(c->mode, "inline") == 0)
+			CHECK(freed >= 0 && freed <= (int)RING, "cleanup freed %d", freed);
+		else
+			CHECK_EQ(freed, RING);
+	}
 	CHECK_EQ(as_xs_sum(a, "tx", NB_QP, "completions_reaped"), sent[0] + sent[1]);
 	errs = as_xs_sum(a, "tx", NB_QP, "error_completions");
 	CHECK_EQ(errs, x.f_errors);

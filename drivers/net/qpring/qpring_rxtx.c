@@ -205,10 +205,31 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 	 * stopped at a slot the adapter still holds (a fault-delayed
 	 * completion): it is the only lcore that can complete it.
 	 */
-	if (inline_adapter == 1 && (posted != 0 || i < nb_pkts))
-		qpring_wire_service(txq, zero_copy, UINT32_MAX);
-	else if (inline_adapter == 2 && (posted != 0 || i < nb_pkts))
-		qpring_adapter_run_txq(txq, UINT32_MAX);
+	if (inline_adapter != 0 && (posted != 0 || i < nb_pkts)) {
+		if (inline_adapter == 1)
+			qpring_wire_service(txq, zero_copy, UINT32_MAX);
+		else
+			qpring_adapter_run_txq(txq, UINT32_MAX);
+		/* The adapter ran here, so this burst's slots are complete
+		 * now (unless a fault holds them): take their buffers back
+		 * while they are hot instead of a ring lap later, which keeps
+		 * the mbufs in flight (and the cache footprint) small.
+		 */
+		for (; posted != 0; posted--) {
+			struct qp_slot *s = &slots[(tail - posted) & mask];
+
+			if (!qp_slot_is_done(s)) /* D1 */
+				break;
+			if (unlikely(nb_reaped == QPRING_TX_BURST_FREE)) {
+				qpring_tx_free(reaped, nb_reaped, txq->fast_free);
+				txq->c[QP_TXC_REAPED] += nb_reaped;
+				nb_reaped = 0;
+			}
+			errors += s->res_status == QP_ST_ERROR;
+			reaped[nb_reaped++] = (struct rte_mbuf *)(uintptr_t)s->cookie;
+			s->cookie = 0;
+		}
+	}
 	if (nb_reaped != 0) {
 		qpring_tx_free(reaped, nb_reaped, txq->fast_free);
 		txq->c[QP_TXC_REAPED] += nb_reaped;
