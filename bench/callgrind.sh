@@ -61,14 +61,16 @@ until grep -q 'testpmd> ' "$log" 2>/dev/null; do
 done
 pid=$(pgrep -P "$wrapper")
 
-rx_total() { # sum of RX-packets over ports in the last "show port stats all"
-	n=$(grep -c 'NIC statistics for port' "$log" || true)
+prompts() { grep -o 'testpmd> ' "$log" 2>/dev/null | wc -l; }
+
+rx_total() { # sum of RX-packets over the ports, from a fresh "show port stats all"
+	n=$(prompts)
 	echo "show port stats all" >&7
 	j=0
-	while [ "$(grep -c 'NIC statistics for port' "$log" || true)" -lt $((n + 1)) ]; do
-		j=$((j + 1)); [ $j -gt 300 ] && break; sleep 0.1
+	# The command's answer is complete when the next prompt shows.
+	while [ "$(prompts)" -lt $((n + 1)) ]; do
+		j=$((j + 1)); [ $j -gt 600 ] && break; sleep 0.1
 	done
-	sleep 1
 	grep -A2 'NIC statistics for port' "$log" | grep 'RX-packets' |
 		tail -n "$ports" | awk '{ s += $2 } END { print s }'
 }

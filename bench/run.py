@@ -40,6 +40,12 @@ MODE_TEXT = {
             "freshly built frames and receives-and-frees what arrives; "
             "nothing is forwarded)",
 }
+NOTES = {
+    "vhost": "two testpmd processes, one forwarding lcore each, plus their "
+             "main lcores: 4 lcores on 2 cores, oversubscribed",
+    "qpring_service": "one forwarding lcore and the adapter on a service "
+                      "lcore; the main lcore shares the service lcore's core",
+}
 TX_FIRST_BURSTS = 4          # bursts of 32 frames per port seeded for io
 MBUFS = 16384
 
@@ -491,6 +497,12 @@ def text_tables(rows, peers, targets):
             lines.append("%-25s" % labels[key] +
                          "".join("| %-28s" % c for c in cells))
     lines.append("")
+    for key in labels:
+        d = next(x for x in rows if x["driver"] == key)
+        if d["busy_cores"] > 1:
+            lines.append("note: %s keeps both cores busy (%s)" % (
+                d["label"], NOTES.get(key, "")))
+    lines.append("")
     lines.append("qpring / peer: ratio of median Mpps per port, same run")
     lines.append("%-25s%-6s%6s" % ("qpring", "mode", "frame") +
                  "".join("%12s" % p.key for p in peers))
@@ -500,7 +512,8 @@ def text_tables(rows, peers, targets):
                          "".join("%12s" % fmt(r.get("vs_" + p.key))
                                  for p in peers))
     lines.append("")
-    lines.append("Targets (same run, io forwarding, one forwarding lcore)")
+    lines.append("Targets (same run, io forwarding; inline modes use one "
+                 "forwarding lcore)")
     for t in targets:
         lines.append("  %-55s want >= %.2fx  got %-5s %s" % (
             t["what"], t["want"], fmt(t["ratio"]), t["status"]))
