@@ -799,7 +799,7 @@ def main():
     out = args.out or (os.path.join(build, "bench-quick") if args.quick
                        else os.path.join(root, "doc/bench"))
     os.makedirs(out, exist_ok=True)
-    args.logdir = os.path.join(build, "bench-logs")
+    args.logdir = os.path.join(build, "bench-logs", "run")
     shutil.rmtree(args.logdir, ignore_errors=True)
     os.makedirs(args.logdir)
 
