@@ -4,6 +4,14 @@
 BUILD ?= build
 MESON_OPTS ?=
 TEST_OPTS ?=
+# Memory checkers (see fuzz/README.md): build directories and budget.
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+VG_BUILD ?= build-vg
+FUZZ_SECONDS ?= 45
+SANITIZERS ?= 1
+# What the checkers need beyond scripts/install-deps.sh's list.
+CHECKER_PKGS = clang libclang-rt-14-dev valgrind
 
 .PHONY: all deps build demo test clean
 
@@ -22,11 +30,22 @@ build: $(BUILD)/build.ninja
 demo: deps build
 	@sh scripts/demo.sh $(BUILD)
 
-test: deps build
+# The suite of $(BUILD) (valgrind run of the demo included), then, unless
+# SANITIZERS=0, the same suite built with ASan+UBSan and the bounded fuzzing
+# runs; one summary line over all of them.
+test: test-deps build
 	@rm -f $(BUILD)/meson-logs/testlog.json
 	-@meson test -C $(BUILD) --print-errorlogs $(TEST_OPTS) > $(BUILD)/test-output.txt 2>&1; \
-		grep -E '^ *[0-9]+/[0-9]+ ' $(BUILD)/test-output.txt || cat $(BUILD)/test-output.txt
+		sed -n '/^Summary of Failures/q; /^ *[0-9][0-9]*\/[0-9][0-9]* /p' $(BUILD)/test-output.txt; \
+		grep -q '^ *[0-9][0-9]*/[0-9][0-9]* ' $(BUILD)/test-output.txt || cat $(BUILD)/test-output.txt
+ifneq ($(SANITIZERS),0)
+	-@sh tests/asan/run.sh $(ASAN_BUILD) $(BUILD)
+	-@QPRING_FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run-suite.sh $(FUZZ_BUILD) $(BUILD)
+	@python3 scripts/test-summary.py $(BUILD)/meson-logs/testlog.json \
+		asan=$(ASAN_BUILD)/meson-logs/testlog.json fuzz=$(FUZZ_BUILD)/meson-logs/testlog.json
+else
 	@python3 scripts/test-summary.py $(BUILD)/meson-logs/testlog.json
+endif
 
 clean:
 	rm -rf $(BUILD)
@@ -54,3 +73,29 @@ bench: build
 
 bench-quick: build
 	python3 bench/run.py --build $(BUILD) --quick
+
+# Memory checkers (fuzz/README.md). `make test` runs the first two and, as a
+# test of $(BUILD), the valgrind run.
+#   test-asan  the suite built with -fsanitize=address,undefined ($(ASAN_BUILD))
+#   fuzz       the libFuzzer targets, FUZZ_SECONDS each ($(FUZZ_BUILD), clang)
+#   valgrind   the demo configuration under memcheck ($(VG_BUILD), -O2 -g)
+.PHONY: test-deps test-asan fuzz valgrind
+
+test-deps:
+	@QPRING_EXTRA_PKGS="$(QPRING_EXTRA_PKGS) $(CHECKER_PKGS)" sh scripts/install-deps.sh
+
+test-asan: test-deps build
+	-@sh tests/asan/run.sh $(ASAN_BUILD) $(BUILD)
+	@python3 scripts/test-summary.py asan=$(ASAN_BUILD)/meson-logs/testlog.json
+
+fuzz: test-deps build
+	-@QPRING_FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run-suite.sh $(FUZZ_BUILD) $(BUILD)
+	@python3 scripts/test-summary.py fuzz=$(FUZZ_BUILD)/meson-logs/testlog.json
+
+valgrind: test-deps build
+	@if [ ! -f $(VG_BUILD)/build.ninja ]; then \
+		mkdir -p $(VG_BUILD)/sdk-include && \
+		cp -p $(BUILD)/sdk-include/*.h $(BUILD)/sdk-include/.version $(VG_BUILD)/sdk-include/ && \
+		meson setup $(VG_BUILD) -Dbuildtype=debugoptimized >/dev/null; fi
+	ninja -C $(VG_BUILD) drivers/net/qpring/librte_net_qpring.so
+	@sh scripts/valgrind-demo.sh $(VG_BUILD)

@@ -104,30 +104,32 @@ static const char *const pz_drop_xstats[] = {
 	"rx_q0_error_completions",
 };
 
-static uint64_t
-pz_xstat(uint16_t port, const char *name)
-{
-	uint64_t id, v;
+static uint64_t pz_drop_ids[RTE_DIM(pz_drop_xstats)];
 
-	if (rte_eth_xstats_get_id_by_name(port, name, &id) != 0 ||
-	    rte_eth_xstats_get_by_id(port, &id, &v, 1) != 1)
-		QPFZ_DIE("xstat %s is gone: update fuzz/pcap_fuzz.c", name);
-	return v;
+/* Look the drop counters up once per port (names are searched linearly). */
+static void
+pz_drop_ids_get(uint16_t port)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(pz_drop_xstats); i++)
+		if (rte_eth_xstats_get_id_by_name(port, pz_drop_xstats[i], &pz_drop_ids[i]) != 0)
+			QPFZ_DIE("xstat %s is gone: update fuzz/pcap_fuzz.c", pz_drop_xstats[i]);
 }
 
 /* Records the adapter has taken from the file and dropped. */
 static uint64_t
 pz_dropped(uint16_t port, uint64_t *no_buffer)
 {
-	uint64_t sum = 0, v;
+	uint64_t v[RTE_DIM(pz_drop_xstats)], sum = 0;
 	unsigned int i;
 
-	for (i = 0; i < RTE_DIM(pz_drop_xstats); i++) {
-		v = pz_xstat(port, pz_drop_xstats[i]);
-		if (i == 0 && no_buffer != NULL)
-			*no_buffer = v;
-		sum += v;
-	}
+	if (rte_eth_xstats_get_by_id(port, pz_drop_ids, v, RTE_DIM(v)) != (int)RTE_DIM(v))
+		QPFZ_DIE("port %u: xstats by id failed", port);
+	for (i = 0; i < RTE_DIM(v); i++)
+		sum += v[i];
+	if (no_buffer != NULL)
+		*no_buffer = v[0];
 	return sum;
 }
 
@@ -169,6 +171,7 @@ pz_run(int records, struct rte_mempool *mp, int scatter, const char *what)
 	ret = rte_eth_dev_start(port);
 	if (ret != 0)
 		QPFZ_DIE("%s: start: %d (the file opened at probe)", what, ret);
+	pz_drop_ids_get(port);
 
 	/* A poll that moves nothing counts as empty; the bound is generous. */
 	for (polls = 0; empty < PZ_EMPTY_POLLS && polls < 2u * (unsigned int)records + 64u;

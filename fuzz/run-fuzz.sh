@@ -80,7 +80,7 @@ if [ "$rc" -ne 0 ]; then
 	echo "run-fuzz: $TARGET: a seed input fails (log $WORK/seeds.log)"
 	exit 1
 fi
-grep -E '^#[0-9]+ +(INITED|DONE)' "$WORK/seeds.log" | tail -n 1 | sed 's/^/run-fuzz: seeds: /'
+grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' "$WORK/seeds.log" | tail -n 1 | sed "s/^/run-fuzz: $TARGET: seeds: /"
 [ "$SECONDS_BUDGET" -gt 0 ] || exit 0
 
 # 2. Fuzz: new inputs go to the build tree's corpus (the first directory);
@@ -91,9 +91,9 @@ echo "run-fuzz: $TARGET: fuzzing for ${SECONDS_BUDGET}s"
 	"$WORK/corpus" "$SEEDS" >"$WORK/fuzz.log" 2>&1 || rc=$?
 # The last status line: executions, coverage (cov: edges, ft: features),
 # corpus size; the final stats: executions per second.
-grep -E '^#[0-9]+ ' "$WORK/fuzz.log" | tail -n 1 | sed 's/^/run-fuzz: last: /'
+grep -E '^#[0-9]+[[:space:]]' "$WORK/fuzz.log" | tail -n 1 | sed "s/^/run-fuzz: $TARGET: last: /"
 grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' \
-	"$WORK/fuzz.log" | sed 's/^/run-fuzz: /'
+	"$WORK/fuzz.log" | sed "s/^/run-fuzz: $TARGET: /"
 if [ "$rc" -ne 0 ]; then
 	grep -n -m1 -E 'ERROR: |qpfz: FAIL|runtime error' "$WORK/fuzz.log" || true
 	tail -n 80 "$WORK/fuzz.log"

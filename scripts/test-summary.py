@@ -1,34 +1,58 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Print one line 'N passed, N failed[, N skipped]' from meson's testlog.json
-and exit 1 if any test failed (or none ran)."""
+"""Print one line 'N passed, N failed[, N skipped]' over one or more of
+meson's testlog.json files and exit 1 if any test failed (or none ran).
+
+usage: test-summary.py [[LABEL=]TESTLOG ...]
+  default: build/meson-logs/testlog.json
+  LABEL    prefixes the names of that log's tests in the 'failed:' lines
+           (asan=build-asan/meson-logs/testlog.json -> 'failed: asan: ...')
+A log that does not exist (its build or set-up failed, so no test ran)
+counts as one failed test.
+"""
 import json
+import re
 import sys
 
-log = sys.argv[1] if len(sys.argv) > 1 else "build/meson-logs/testlog.json"
-passed = failed = skipped = 0
-failed_names = []
-try:
-    with open(log, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            r = json.loads(line)
-            res = r.get("result", "")
-            if res in ("OK", "EXPECTEDFAIL"):
-                passed += 1
-            elif res == "SKIP":
-                skipped += 1
-            else:
-                failed += 1
-                failed_names.append(r.get("name", "?"))
-except OSError as e:
-    print(f"test-summary: {e}", file=sys.stderr)
-for n in failed_names:
-    print(f"failed: {n}")
-line = f"{passed} passed, {failed} failed"
-if skipped:
-    line += f", {skipped} skipped"
-print(line)
-sys.exit(1 if failed or passed == 0 else 0)
+
+def read(label, path, counts, failed_names):
+    prefix = label + ": " if label else ""
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = [ln.strip() for ln in f if ln.strip()]
+    except OSError as e:
+        print(f"test-summary: {e}", file=sys.stderr)
+        counts["failed"] += 1
+        failed_names.append(f"{prefix}no test results ({path}): set-up or build failed")
+        return
+    for line in lines:
+        r = json.loads(line)
+        res = r.get("result", "")
+        if res in ("OK", "EXPECTEDFAIL"):
+            counts["passed"] += 1
+        elif res == "SKIP":
+            counts["skipped"] += 1
+        else:
+            counts["failed"] += 1
+            failed_names.append(prefix + r.get("name", "?"))
+
+
+def main(argv):
+    logs = argv or ["build/meson-logs/testlog.json"]
+    counts = {"passed": 0, "failed": 0, "skipped": 0}
+    failed_names = []
+    for arg in logs:
+        m = re.match(r"^([A-Za-z0-9_-]+)=(.+)$", arg)
+        label, path = (m.group(1), m.group(2)) if m else ("", arg)
+        read(label, path, counts, failed_names)
+    for n in failed_names:
+        print(f"failed: {n}")
+    line = f"{counts['passed']} passed, {counts['failed']} failed"
+    if counts["skipped"]:
+        line += f", {counts['skipped']} skipped"
+    print(line)
+    return 1 if counts["failed"] or counts["passed"] == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
