@@ -102,3 +102,10 @@ callgrind_annotate --auto=no --threshold=100 "$data" 2>/dev/null |
 	    for (f in cost) if (cost[f] / p >= 0.5)
 	        printf "%8.1f Ir/pkt  %s\n", cost[f] / p, f }' |
 	sort -rn | head -20 | tee "$logs/cg-$name.txt"
+# How full the bursts were: Ir per packet grows when bursts run part-empty.
+awk -v p="$pkts" '
+/^c?fn=\([0-9]+\) / { match($0, /\([0-9]+\)/); name[substr($0, RSTART, RLENGTH)] = $2 }
+/^cfn=/ { match($0, /\([0-9]+\)/); cur = substr($0, RSTART, RLENGTH); next }
+/^calls=/ { split($1, a, "="); if (name[cur] ~ /rx_burst/) calls[name[cur]] += a[2] }
+END { for (n in calls) printf "%8.1f packets per %s call\n", p / calls[n], n }' "$data" |
+	tee -a "$logs/cg-$name.txt"
