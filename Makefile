@@ -8,7 +8,7 @@ TEST_OPTS ?=
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 VG_BUILD ?= build-vg
-FUZZ_SECONDS ?= 45
+FUZZ_SECONDS ?= 60
 SANITIZERS ?= 1
 # What the checkers need beyond scripts/install-deps.sh's list.
 CHECKER_PKGS = clang libclang-rt-14-dev valgrind

@@ -9,7 +9,7 @@
 #   FUZZ_DIR  the source tree's fuzz/ (corpus/<TARGET>, regressions/<TARGET>)
 #   WORK_DIR  in the build tree: the growing corpus (kept between runs),
 #             crash artifacts and logs
-# Environment: QPRING_FUZZ_SECONDS (default 45) of fuzzing, 0 = replay only.
+# Environment: QPRING_FUZZ_SECONDS (default 60) of fuzzing, 0 = replay only.
 # Exit 0: no crash, leak or timeout. 1: a finding; its input is copied to
 # FUZZ_DIR/regressions/<TARGET>/ (commit it: every later run replays it).
 set -eu
@@ -18,7 +18,7 @@ FUZZER=${1:?usage: run-fuzz.sh FUZZER TARGET FUZZ_DIR WORK_DIR}
 TARGET=${2:?}
 FUZZ_DIR=${3:?}
 WORK=${4:?}
-SECONDS_BUDGET=${QPRING_FUZZ_SECONDS:-45}
+SECONDS_BUDGET=${QPRING_FUZZ_SECONDS:-60}
 
 case $FUZZER in /*) ;; *) FUZZER=$(pwd)/$FUZZER ;; esac
 SEEDS=$FUZZ_DIR/corpus/$TARGET

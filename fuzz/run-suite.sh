@@ -8,7 +8,7 @@
 #               -Dbuildtype=debug if it does not exist
 #   REF_BUILD   an ordinary build (default build) whose fetched SDK headers
 #               are reused
-# Environment: QPRING_FUZZ_SECONDS per target (default 45; 0: replay only).
+# Environment: QPRING_FUZZ_SECONDS per target (default 60; 0: replay only).
 # Only the fuzzers are built in FUZZ_BUILD, not the rest of the project.
 # Output: one line per test and each target's figures; the results in
 # FUZZ_BUILD/meson-logs/testlog.json. Exit status: meson test's.
