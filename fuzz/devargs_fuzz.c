@@ -6,6 +6,9 @@
  * or newline, is the argument string of rte_vdev_init("net_qpring_fz0", ...).
  * A port that probes is taken through its life: one queue pair, start, a few
  * frames each way, stats, xstats and register dump, stop, close, remove.
+ * An input that names peer=net_qpring_fzp gets that port too, created and
+ * started first (with copy=0 when the input says copy=0, as a cable needs),
+ * so frames cross the cable both ways; it is removed after the other one.
  * Nothing may crash, leak (malloc: LeakSanitizer; EAL heap, memzones, mbufs,
  * ports: qpfz_mark_check()) or refuse to go away.
  *
@@ -25,6 +28,7 @@
 #include "qpfz.h"
 
 #define FZ_DEV      "net_qpring_fz0"
+#define FZ_PEER     "net_qpring_fzp"
 #define FZ_MAX_ARGS 4096u
 #define FZ_RING     64u
 #define FZ_FRAMES   8u
@@ -73,14 +77,20 @@ fz_safe_name(char *out, const char *v)
 	out[i] = '\0';
 }
 
+/* What the input asks of the harness. */
+struct fz_wants {
+	int peer;  /* peer=FZ_PEER: create that port first */
+	int copy0; /* copy=0: the peer must say so too */
+};
+
 /*
  * @in with every rx_pcap/tx_pcap/iface value replaced (see the header).
  * Values are tokens between delimiters; replacing one with a string of
  * non-delimiter characters leaves every other token where it was. Returns a
- * malloc()ed string.
+ * malloc()ed string; @w says whether the input names FZ_PEER.
  */
 static char *
-fz_confine(const char *in)
+fz_confine(const char *in, struct fz_wants *w)
 {
 	struct rte_kvargs *kv = rte_kvargs_parse(in, NULL);
 	size_t cap = strlen(in) * 2 + (strlen(qpfz_scratch) + 8) * RTE_KVARGS_MAX + 1;
@@ -99,6 +109,10 @@ fz_confine(const char *in)
 		size_t at, len;
 		int file = strcmp(p->key, "rx_pcap") == 0 || strcmp(p->key, "tx_pcap") == 0;
 
+		if (p->value != NULL && strcmp(p->key, "peer") == 0 && strcmp(p->value, FZ_PEER) == 0)
+			w->peer = 1;
+		if (p->value != NULL && strcmp(p->key, "copy") == 0 && strcmp(p->value, "0") == 0)
+			w->copy0 = 1;
 		if (p->value == NULL || p->value[0] == '\0' ||
 		    (!file && strcmp(p->key, "iface") != 0))
 			continue;
@@ -135,6 +149,17 @@ fz_frames(struct rte_mbuf **m, unsigned int n)
 }
 
 static void
+fz_send(uint16_t port)
+{
+	struct rte_mbuf *tx[FZ_FRAMES];
+	uint16_t sent;
+
+	fz_frames(tx, FZ_FRAMES);
+	sent = rte_eth_tx_burst(port, 0, tx, FZ_FRAMES);
+	rte_pktmbuf_free_bulk(tx + sent, FZ_FRAMES - sent);
+}
+
+static void
 fz_drain(uint16_t port)
 {
 	struct rte_mbuf *rx[32];
@@ -147,17 +172,17 @@ fz_drain(uint16_t port)
 	}
 }
 
-/* The life of a probed port; any failure of a step that must work aborts. */
+/* The life of a probed port; any failure of a step that must work aborts.
+ * @peer: the started port at the other end of its cable, or UINT16_MAX.
+ */
 static void
-fz_exercise(uint16_t port)
+fz_exercise(uint16_t port, uint16_t peer)
 {
-	struct rte_mbuf *tx[FZ_FRAMES];
 	struct rte_eth_stats st;
 	struct rte_eth_xstat xs[512];
 	struct rte_eth_xstat_name xn[512];
 	struct rte_dev_reg_info ri;
 	uint32_t regs[4096];
-	uint16_t sent;
 	int ret, nx;
 
 	ret = qpfz_setup_qp(port, FZ_RING, fz_mp, 0);
@@ -166,11 +191,15 @@ fz_exercise(uint16_t port)
 	rte_eth_promiscuous_enable(port);
 	ret = rte_eth_dev_start(port);
 	if (ret == 0) {
-		fz_frames(tx, FZ_FRAMES);
-		sent = rte_eth_tx_burst(port, 0, tx, FZ_FRAMES);
-		rte_pktmbuf_free_bulk(tx + sent, FZ_FRAMES - sent);
+		fz_send(port);
+		if (peer != UINT16_MAX)
+			fz_send(peer);
 		rte_pmd_qpring_adapter_poll(port, 64); /* adapter=manual needs it */
 		fz_drain(port);
+		if (peer != UINT16_MAX)
+			fz_drain(peer);
+		fz_send(port);
+		rte_pmd_qpring_adapter_poll(port, 64);
 		rte_eth_stats_get(port, &st);
 		nx = rte_eth_xstats_get_names(port, xn, RTE_DIM(xn));
 		if (nx > 0 && (unsigned int)nx <= RTE_DIM(xs))
@@ -190,25 +219,62 @@ fz_exercise(uint16_t port)
 		QPFZ_DIE("port %u: close failed: %d", port, ret);
 }
 
-static void
-fz_run(const char *args)
+/* The port at the far end of the cable: one queue pair, started. */
+static uint16_t
+fz_peer_up(int copy0)
 {
-	struct qpfz_mark before;
 	uint16_t port;
 	int ret;
 
+	ret = rte_vdev_init(FZ_PEER, copy0 ? "copy=0" : "");
+	if (ret != 0 || rte_eth_dev_get_port_by_name(FZ_PEER, &port) != 0)
+		QPFZ_DIE("cannot create %s: %d", FZ_PEER, ret);
+	ret = qpfz_setup_qp(port, FZ_RING, fz_mp, 0);
+	if (ret == 0)
+		ret = rte_eth_dev_start(port);
+	if (ret != 0)
+		QPFZ_DIE("%s: set-up or start failed: %d", FZ_PEER, ret);
+	return port;
+}
+
+static void
+fz_peer_down(uint16_t port)
+{
+	int ret;
+
+	fz_drain(port);
+	ret = rte_eth_dev_stop(port);
+	if (ret == 0)
+		ret = rte_eth_dev_close(port);
+	if (ret == 0)
+		ret = rte_vdev_uninit(FZ_PEER);
+	if (ret != 0)
+		QPFZ_DIE("%s: stop, close or remove failed: %d", FZ_PEER, ret);
+}
+
+static void
+fz_run(const char *args, const struct fz_wants *w)
+{
+	struct qpfz_mark before;
+	uint16_t port, peer = UINT16_MAX;
+	int ret;
+
 	qpfz_mark(&before);
+	if (w->peer)
+		peer = fz_peer_up(w->copy0);
 	ret = rte_vdev_init(FZ_DEV, args);
 	if (ret == 0) {
 		if (rte_eth_dev_get_port_by_name(FZ_DEV, &port) != 0)
 			QPFZ_DIE("probe of \"%s\" succeeded without a port", args);
-		fz_exercise(port);
+		fz_exercise(port, peer);
 		ret = rte_vdev_uninit(FZ_DEV);
 		if (ret != 0)
 			QPFZ_DIE("rte_vdev_uninit after \"%s\": %d", args, ret);
 	} else if (rte_eth_dev_get_port_by_name(FZ_DEV, &port) == 0) {
 		QPFZ_DIE("probe of \"%s\" failed (%d) and left port %u", args, ret, port);
 	}
+	if (peer != UINT16_MAX)
+		fz_peer_down(peer);
 	qpfz_scratch_clean();
 	qpfz_mark_check(&before, args);
 }
@@ -232,8 +298,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	fz_mp = qpfz_pool("fz_pool", RTE_MBUF_DEFAULT_BUF_SIZE);
 	qpfz_pools[0] = fz_mp;
 	qpfz_warming = 1;
-	fz_run("");
-	fz_run("adapter=service");
+	LLVMFuzzerTestOneInput((const uint8_t *)"", 0);
+	LLVMFuzzerTestOneInput((const uint8_t *)"adapter=service", 15);
+	LLVMFuzzerTestOneInput((const uint8_t *)"peer=" FZ_PEER, 19);
 	qpfz_warming = 0;
 	return 0;
 }
@@ -242,14 +309,15 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char in[FZ_MAX_ARGS + 1], *args;
+	struct fz_wants w = { 0, 0 };
 	size_t n;
 
 	for (n = 0; n < size && n < FZ_MAX_ARGS && data[n] != '\0' && data[n] != '\n' &&
 		    data[n] != '\r'; n++)
 		in[n] = (char)data[n];
 	in[n] = '\0';
-	args = fz_confine(in);
-	fz_run(args);
+	args = fz_confine(in, &w);
+	fz_run(args, &w);
 	free(args);
 	return 0;
 }

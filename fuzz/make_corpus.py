@@ -18,7 +18,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # ---------------------------------------------------------------- devargs
 # File names in the scratch directory of devargs_fuzz.c: rx.pcap (3 frames),
 # rx0.pcap / rx1.pcap (for "%u"), empty.pcap, junk.pcap, raw.pcap (not
-# Ethernet). Any rx_pcap/tx_pcap value is confined to that directory.
+# Ethernet). Any rx_pcap/tx_pcap value is confined to that directory. The
+# device under test is net_qpring_fz0; peer=net_qpring_fzp makes the
+# harness create that port, so the input's port gets a cable.
 DEVARGS = {
     # valid
     "empty": "",
@@ -31,6 +33,14 @@ DEVARGS = {
     "faults-max": "fault_delay=1000000,fault_ooo=32768,fault_error=1000000,"
                   "fault_drop=1000000,seed=18446744073709551615",
     "peer-self": "peer=net_qpring_fz0",
+    # net_qpring_fzp: the harness creates and starts it first (a cable)
+    "cable": "peer=net_qpring_fzp",
+    "cable-copy0": "peer=net_qpring_fzp,copy=0",
+    "cable-copy0-faults": "peer=net_qpring_fzp,copy=0,fault_ooo=8,fault_drop=200000,seed=3",
+    "cable-faults": "peer=net_qpring_fzp,fault_delay=2,fault_ooo=8,fault_error=200000,"
+                    "fault_drop=200000,seed=7",
+    "cable-manual": "peer=net_qpring_fzp,adapter=manual,fault_delay=1",
+    "cable-service": "peer=net_qpring_fzp,adapter=service,mac=02:00:00:00:00:07",
     "peer-absent": "peer=net_qpring_elsewhere",
     "rx-pcap": "rx_pcap=rx.pcap",
     "rx-pcap-queue": "rx_pcap=rx%u.pcap",
