@@ -1947,6 +1947,19 @@ qpring_dev_of(uint16_t port_id, int *err)
 	return dev;
 }
 
+/* The PMD API's common check: a qpring port, and a non-NULL argument. */
+static struct rte_eth_dev *
+qpring_api_dev(uint16_t port_id, const void *arg, int *err)
+{
+	struct rte_eth_dev *dev = qpring_dev_of(port_id, err);
+
+	if (dev != NULL && arg == NULL) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	return dev;
+}
+
 int
 rte_pmd_qpring_regs_get(uint16_t port_id, uint16_t queue_id, enum rte_pmd_qpring_dir dir,
 			struct rte_pmd_qpring_regs *regs)
@@ -1956,10 +1969,10 @@ rte_pmd_qpring_regs_get(uint16_t port_id, uint16_t queue_id, enum rte_pmd_qpring
 	uint32_t di = 0;
 	int err = 0;
 
-	dev = qpring_dev_of(port_id, &err);
+	dev = qpring_api_dev(port_id, regs, &err);
 	if (dev == NULL)
 		return err;
-	if (regs == NULL || (dir != RTE_PMD_QPRING_SQ && dir != RTE_PMD_QPRING_RQ))
+	if (dir != RTE_PMD_QPRING_SQ && dir != RTE_PMD_QPRING_RQ)
 		return -EINVAL;
 	hw = qpring_queue_hw(dev, queue_id, dir, &di);
 	if (hw == NULL)
@@ -2013,11 +2026,9 @@ rte_pmd_qpring_faults_get(uint16_t port_id, struct rte_pmd_qpring_faults *f)
 	const struct qpring_port *p;
 	int err = 0;
 
-	dev = qpring_dev_of(port_id, &err);
+	dev = qpring_api_dev(port_id, f, &err);
 	if (dev == NULL)
 		return err;
-	if (f == NULL)
-		return -EINVAL;
 	p = dev->data->dev_private;
 	f->delay_polls = p->faults.delay_polls;
 	f->ooo_window = p->faults.ooo_window;
@@ -2034,10 +2045,10 @@ rte_pmd_qpring_faults_set(uint16_t port_id, const struct rte_pmd_qpring_faults *
 	uint16_t q;
 	int err = 0;
 
-	dev = qpring_dev_of(port_id, &err);
+	dev = qpring_api_dev(port_id, f, &err);
 	if (dev == NULL)
 		return err;
-	if (f == NULL || qpring_faults_check(f) != 0)
+	if (qpring_faults_check(f) != 0)
 		return -EINVAL;
 	p = dev->data->dev_private;
 	p->faults.delay_polls = f->delay_polls;
@@ -2060,11 +2071,9 @@ rte_pmd_qpring_service_id_get(uint16_t port_id, uint32_t *service_id)
 	const struct qpring_port *p;
 	int err = 0;
 
-	dev = qpring_dev_of(port_id, &err);
+	dev = qpring_api_dev(port_id, service_id, &err);
 	if (dev == NULL)
 		return err;
-	if (service_id == NULL)
-		return -EINVAL;
 	p = dev->data->dev_private;
 	if (!p->service_registered)
 		return -ENOTSUP;
