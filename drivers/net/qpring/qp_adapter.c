@@ -327,7 +327,7 @@ qp_service_faulty(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t 
 	const uint32_t window = __atomic_load_n(&sq->faults.ooo_window, __ATOMIC_RELAXED);
 	const uint32_t err = __atomic_load_n(&sq->faults.error_ppm, __ATOMIC_RELAXED);
 	const uint32_t drop = __atomic_load_n(&sq->faults.drop_ppm, __ATOMIC_RELAXED);
-	uint32_t n = 0, i, held, scan, skipped;
+	uint32_t n = 0, i, held, scan, skipped, oldest_done;
 
 	ad->polls++;
 	if (ad->done_head == ad->head) {
@@ -385,32 +385,51 @@ qp_service_faulty(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t 
 	held = ad->head - ad->done_head;
 	if (held == 0 || (uint32_t)ad->polls - ad->held_since < delay)
 		return n;
-	scan = window > 1 ? RTE_MIN(window, held) : held;
-	for (i = 0, skipped = 0; i < scan; i++) {
+	if (window <= 1) {
+		/* In order: complete every held WQE. */
+		for (i = 0; i < held; i++) {
+			struct qp_slot *s = &sq->slots[(ad->done_head + i) & ad->mask];
+
+			qp_slot_complete(s, s->res_len, s->res_status); /* A1 */
+		}
+		ad->done_head = ad->head;
+		ad->early = 0;
+		return n;
+	}
+	/*
+	 * Out of order, among the oldest W held WQEs (W at most 64). Which of
+	 * them were completed early is the adapter's own record (ad->early,
+	 * bit i = slot done_head + i), never read back from the indicators: a
+	 * completed slot is the driver's, which may already have reused it.
+	 * Bit 0 is never set between calls (done_head moves past it).
+	 */
+	scan = RTE_MIN(window, held);
+	if (scan > QP_OOO_MAX)
+		scan = QP_OOO_MAX;
+	for (i = 0, skipped = 0, oldest_done = 0; i < scan; i++) {
 		struct qp_slot *s = &sq->slots[(ad->done_head + i) & ad->mask];
 
-		/* Indicators in [done_head, head) that read DONE are our own
-		 * early completions: the driver reuses slots in ring order and
-		 * stops at done_head, which is still adapter-owned.
-		 */
-		if (qp_slot_is_done(s))
-			continue;
-		if (window > 1 && i != 0 && (qp_rand(ad) & 1)) {
+		if (ad->early & (1ull << i))
+			continue; /* completed by an earlier call */
+		if (i != 0 && (qp_rand(ad) & 1)) {
 			skipped = 1; /* selected later */
 			continue;
 		}
-		/* Ahead of an older WQE: the oldest held one (done_head) is
-		 * still not done, or one was passed over in this pass.
+		/* Ahead of an older WQE: the oldest is not done yet, or one was
+		 * passed over in this pass.
 		 */
-		if (skipped || (i != 0 && !qp_slot_is_done(&sq->slots[ad->done_head & ad->mask])))
+		if (i != 0 && (skipped || !oldest_done))
 			ad->f_reordered++;
+		oldest_done |= i == 0;
+		ad->early |= 1ull << i;
 		qp_slot_complete(s, s->res_len, s->res_status); /* A1 */
-		if (window > 1 && (qp_rand(ad) & 1))
+		if (qp_rand(ad) & 1)
 			break; /* the oldest may wait for a later call */
 	}
-	while (ad->done_head != ad->head &&
-	       qp_slot_is_done(&sq->slots[ad->done_head & ad->mask]))
+	while (ad->early & 1) {
+		ad->early >>= 1;
 		ad->done_head++;
+	}
 	return n;
 }
 
@@ -484,7 +503,9 @@ qp_adapter_service_rq_source(struct qp_hwq *rq, qp_source_fn source, void *ctx,
 		taken++;
 		ss.addr = (uint64_t)(uintptr_t)data;
 		ss.len = len;
-		if (!qp_rx_accepts(ad, v.filter, &ss)) {
+		if (unlikely(len < RTE_ETHER_HDR_LEN)) {
+			ad->medium_errors++; /* a runt from the medium: not a frame */
+		} else if (!qp_rx_accepts(ad, v.filter, &ss)) {
 			ad->filtered++;
 		} else {
 			struct qp_src src = { .flat = data, .seg = NULL, .off = 0 };
@@ -525,9 +546,10 @@ qp_hwq_flush(struct qp_hwq *q)
 	     i++, q->ad.done_head++) {
 		struct qp_slot *s = &q->slots[q->ad.done_head & q->ad.mask];
 
-		if (!qp_slot_is_done(s))
+		if (i >= QP_OOO_MAX || !(q->ad.early & (1ull << i)))
 			qp_slot_complete(s, s->res_len, s->res_status);
 	}
+	q->ad.early = 0;
 	n = qp_regs_pending(&q->regs); /* A0 */
 
 	for (i = 0; i < n; i++) {

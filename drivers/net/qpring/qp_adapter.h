@@ -22,6 +22,9 @@
 
 struct rte_mbuf;
 
+/* Widest out-of-order completion window the adapter honours. */
+#define QP_OOO_MAX 64u
+
 /* Ring size limits (slots per queue); sizes are powers of two. */
 #define QP_RING_MIN 16u
 #define QP_RING_MAX 32768u
@@ -71,6 +74,8 @@ struct qp_adapter_q {
 	uint32_t held_since;  /* faults: poll count when the held batch was serviced */
 	uint32_t faults_on;   /* control path: any fault configured */
 	uint32_t rsvd2;
+	uint64_t early;       /* faults: held WQEs completed out of order, bit i =
+			       * done_head + i (the adapter's own record) */
 } __rte_cache_aligned;
 
 /*
@@ -79,8 +84,8 @@ struct qp_adapter_q {
  *   delay_polls: a serviced batch is completed only after this many more
  *                service calls (its WQEs stay adapter-owned meanwhile);
  *   ooo_window:  completions are selected at random among the oldest W
- *                serviced WQEs, so a WQE can complete before older ones
- *                (frames still leave in posting order);
+ *                serviced WQEs (W at most QP_OOO_MAX), so a WQE can complete
+ *                before older ones (frames still leave in posting order);
  *   error_ppm:   per million send WQEs completed with QP_ST_ERROR (frame not
  *                sent), and independently per million frames placed into
  *                the receiver's slot with QP_ST_ERROR;

@@ -1549,8 +1549,8 @@ qpring_load(const uint64_t *c)
 static inline uint64_t
 qpring_ad(const struct qp_hwq *hw, const struct qp_adapter_q *base, size_t off)
 {
-	return qpring_load((const uint64_t *)((const char *)&hw->ad + off)) -
-	       *(const uint64_t *)((const char *)base + off);
+	return qpring_load((const uint64_t *)(const void *)((const char *)&hw->ad + off)) -
+	       *(const uint64_t *)(const void *)((const char *)base + off);
 }
 
 #define QP_TX(q, i) (qpring_load(&(q)->c[i]) - (q)->base[i])
@@ -1624,8 +1624,8 @@ qpring_ad_snapshot(const struct qp_hwq *hw, struct qp_adapter_q *base)
 	unsigned int i;
 
 	for (i = 0; i < RTE_DIM(offs); i++)
-		*(uint64_t *)((char *)base + offs[i]) =
-			qpring_load((const uint64_t *)((const char *)&hw->ad + offs[i]));
+		*(uint64_t *)(void *)((char *)base + offs[i]) =
+			qpring_load((const uint64_t *)(const void *)((const char *)&hw->ad + offs[i]));
 }
 
 static int

@@ -169,10 +169,11 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 		 * (zero-copy: the receiver's, cold): start loading its header.
 		 */
 		rte_prefetch0((const void *)(uintptr_t)slots[(tail + QPRING_TX_PREFETCH) & mask].cookie);
-		/* Empty, over the MTU or too many buffers: consumed and
-		 * counted, never sent.
+		/* Shorter than an Ethernet header, over the MTU or too many
+		 * buffers: consumed and counted, never sent.
 		 */
-		if (unlikely(m->pkt_len - 1u >= max_frame || m->nb_segs > QP_MAX_SEGS)) {
+		if (unlikely(m->pkt_len - RTE_ETHER_HDR_LEN > max_frame - RTE_ETHER_HDR_LEN ||
+			     m->nb_segs > QP_MAX_SEGS)) {
 			rte_pktmbuf_free(m);
 			bad++;
 			continue;
