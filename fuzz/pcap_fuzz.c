@@ -117,6 +117,18 @@ pz_drop_ids_get(uint16_t port)
 			QPFZ_DIE("xstat %s is gone: update fuzz/pcap_fuzz.c", pz_drop_xstats[i]);
 }
 
+/* One xstat by name (the medium-error count, for runts). */
+static uint64_t
+pz_xstat(uint16_t port, const char *name)
+{
+	uint64_t id, v;
+
+	if (rte_eth_xstats_get_id_by_name(port, name, &id) != 0 ||
+	    rte_eth_xstats_get_by_id(port, &id, &v, 1) != 1)
+		QPFZ_DIE("xstat %s is gone: update fuzz/pcap_fuzz.c", name);
+	return v;
+}
+
 /* Records the adapter has taken from the file and dropped. */
 static uint64_t
 pz_dropped(uint16_t port, uint64_t *no_buffer)
@@ -146,7 +158,7 @@ pz_run(int records, struct rte_mempool *mp, int scatter, const char *what)
 	struct qpfz_mark before;
 	struct rte_mbuf *rx[32];
 	struct rte_eth_stats st;
-	unsigned int empty = 0, polls, next = 0, got = 0, fit = 0, i;
+	unsigned int empty = 0, polls, next = 0, got = 0, fit = 0, runts = 0, i;
 	uint64_t dropped = 0, d, no_buffer = 0;
 	uint16_t port, n;
 	int ret;
@@ -201,8 +213,16 @@ pz_run(int records, struct rte_mempool *mp, int scatter, const char *what)
 		rte_pktmbuf_free_bulk(rx, n);
 	}
 	dropped = pz_dropped(port, &no_buffer);
-	for (i = 0; i < (unsigned int)records; i++)
-		fit += pz_rec[i].len <= room;
+	/* Runts (shorter than an Ethernet header) are not frames: the adapter
+	 * counts each as a medium error and places nothing.
+	 */
+	for (i = 0; i < (unsigned int)records; i++) {
+		runts += pz_rec[i].len < RTE_ETHER_HDR_LEN;
+		fit += pz_rec[i].len >= RTE_ETHER_HDR_LEN && pz_rec[i].len <= room;
+	}
+	if (pz_xstat(port, "rx_q0_medium_errors") < runts)
+		QPFZ_DIE("%s: %u runts, medium errors %" PRIu64, what, runts,
+			 pz_xstat(port, "rx_q0_medium_errors"));
 	if (pz_verbose)
 		printf("qpfz: %s: %d records (%u fit one buffer), %u received, %" PRIu64
 		       " dropped (%" PRIu64 " for want of buffers), %u polls\n", what, records,
@@ -212,9 +232,9 @@ pz_run(int records, struct rte_mempool *mp, int scatter, const char *what)
 	if (rte_eth_stats_get(port, &st) != 0 || st.ipackets != got)
 		QPFZ_DIE("%s: ipackets %" PRIu64 ", frames received %u", what, st.ipackets, got);
 	/* Every record ends once: received, or dropped and counted. */
-	if (got + dropped != (uint64_t)records)
-		QPFZ_DIE("%s: %d records, %u received + %" PRIu64 " dropped", what, records, got,
-			 dropped);
+	if (got + dropped + runts != (uint64_t)records)
+		QPFZ_DIE("%s: %d records, %u received + %" PRIu64 " dropped + %u runts", what,
+			 records, got, dropped, runts);
 	/* One buffer per frame: the adapter takes a record only when a buffer is
 	 * posted, so exactly the records that fit one buffer arrive.
 	 */
