@@ -284,6 +284,75 @@ qpt_free_all(struct rte_mbuf **m, unsigned int n)
 		rte_pktmbuf_free(m[i]);
 }
 
+/* Frames qpt_send()/qpt_recv() move per burst. */
+#define QPT_BURST 32u
+
+/*
+ * Build @n frames of @len bytes to @dst (broadcast if NULL) numbered @seq0,
+ * @seq0 + 1, ... and send them on queue @q of @port, at most QPT_BURST per
+ * call. Stops at the first burst the port does not take whole (the rest of
+ * that burst is freed). Returns the frames the port took.
+ */
+static inline unsigned int
+qpt_send(uint16_t port, uint16_t q, struct rte_mempool *mp, unsigned int n, uint32_t len,
+	 const struct rte_ether_addr *dst, uint32_t seq0)
+{
+	struct rte_mbuf *b[QPT_BURST];
+	unsigned int done = 0;
+
+	while (done < n) {
+		uint16_t k = (uint16_t)RTE_MIN(n - done, QPT_BURST), i, sent;
+
+		for (i = 0; i < k; i++) {
+			b[i] = qpt_frame(mp, seq0 + done + i, len, dst);
+			if (b[i] == NULL) {
+				qpt_free_all(b, i);
+				return done;
+			}
+		}
+		sent = rte_eth_tx_burst(port, q, b, k);
+		qpt_free_all(b + sent, (unsigned int)(k - sent));
+		done += sent;
+		if (sent < k)
+			break;
+	}
+	return done;
+}
+
+/*
+ * Receive what queue @q of @port holds, up to @max frames, stopping after
+ * two empty polls (the inline adapter has delivered everything by the time
+ * the send burst returns). Every frame must be @len bytes and carry the
+ * sequence numbers @seq0, @seq0 + 1, ... in order; *bad counts those that
+ * do not. The frames are freed. Returns the number received.
+ */
+static inline unsigned int
+qpt_recv(uint16_t port, uint16_t q, unsigned int max, uint32_t len, uint32_t seq0,
+	 unsigned int *bad)
+{
+	struct rte_mbuf *b[QPT_BURST];
+	unsigned int got = 0, empty = 0, i;
+
+	*bad = 0;
+	while (got < max && empty < 2) {
+		uint16_t n = rte_eth_rx_burst(port, q, b, (uint16_t)RTE_MIN(max - got, QPT_BURST));
+
+		if (n == 0) {
+			empty++;
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			uint32_t seq = ~0u;
+
+			if (qpt_frame_check(b[i], len, &seq) != 0 || seq != seq0 + got + i)
+				(*bad)++;
+			rte_pktmbuf_free(b[i]);
+		}
+		got += n;
+	}
+	return got;
+}
+
 /* Read an xstat of @port by name; UINT64_MAX if absent. */
 static inline uint64_t
 qpt_xstat(uint16_t port, const char *name)

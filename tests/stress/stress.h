@@ -110,69 +110,15 @@ st_link(uint16_t port)
 	return link.link_status;
 }
 
-/*
- * Build @n frames of @len bytes numbered @seq0, @seq0 + 1, ... and send them
- * on queue @q of @port, ST_BURST per call. Stops at the first burst the port
- * does not take whole (the rest is freed). Returns the frames the port took.
- */
+/* Numbered frames on queue @q of @port: qpt_send()/qpt_recv() (qpt.h). */
 static inline unsigned int
 st_send(uint16_t port, uint16_t q, struct rte_mempool *mp, unsigned int n, uint32_t len,
 	uint32_t seq0)
 {
-	struct rte_mbuf *b[ST_BURST];
-	unsigned int done = 0;
-
-	while (done < n) {
-		uint16_t k = (uint16_t)RTE_MIN(n - done, ST_BURST), i, sent;
-
-		for (i = 0; i < k; i++) {
-			b[i] = qpt_frame(mp, seq0 + done + i, len, NULL);
-			if (b[i] == NULL) {
-				qpt_free_all(b, i);
-				return done;
-			}
-		}
-		sent = rte_eth_tx_burst(port, q, b, k);
-		qpt_free_all(b + sent, (unsigned int)(k - sent));
-		done += sent;
-		if (sent < k)
-			break;
-	}
-	return done;
+	return qpt_send(port, q, mp, n, len, NULL, seq0);
 }
 
-/*
- * Receive from queue @q of @port up to @max frames, stopping after two empty
- * polls (an inline adapter has delivered all by the time the send returns).
- * Each must be an intact frame of @len bytes numbered @seq0, @seq0 + 1, ...;
- * *bad counts those that are not. Frees them; returns how many arrived.
- */
-static inline unsigned int
-st_recv(uint16_t port, uint16_t q, unsigned int max, uint32_t len, uint32_t seq0,
-	unsigned int *bad)
-{
-	struct rte_mbuf *b[ST_BURST];
-	unsigned int got = 0, empty = 0, i;
-
-	*bad = 0;
-	while (got < max && empty < 2) {
-		uint16_t n = rte_eth_rx_burst(port, q, b, (uint16_t)RTE_MIN(max - got, ST_BURST));
-
-		if (n == 0) {
-			empty++;
-			continue;
-		}
-		for (i = 0; i < n; i++) {
-			uint32_t seq = ~0u;
-
-			if (qpt_frame_check(b[i], len, &seq) != 0 || seq != seq0 + got + i)
-				(*bad)++;
-			rte_pktmbuf_free(b[i]);
-		}
-		got += n;
-	}
-	return got;
-}
+#define st_recv qpt_recv
 
 /*
  * The counters of one port, summed over its queues. Ethdev's view first,
