@@ -55,6 +55,7 @@ FEATURE_MAP = {
     "Link status": ["op:link_update"],
     "Link status event": ["flag:RTE_ETH_DEV_INTR_LSC"],
     "Rx interrupt": ["op:rx_queue_intr_enable", "op:rx_queue_intr_disable"],
+    "Fast mbuf free": ["offload:RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE"],
     "Free Tx mbuf on demand": ["op:tx_done_cleanup"],
     "Queue start/stop": ["op:rx_queue_start", "op:rx_queue_stop",
                          "op:tx_queue_start", "op:tx_queue_stop"],
