@@ -9,10 +9,38 @@ usage: test-summary.py [[LABEL=]TESTLOG ...]
            (asan=build-asan/meson-logs/testlog.json -> 'failed: asan: ...')
 A log that does not exist (its build or set-up failed, so no test ran)
 counts as one failed test.
+Before the summary, each failed test's last lines of output are printed,
+with the tail of every log file its FAIL lines name ("(log PATH)"), so that
+a CI transcript that keeps only its end still shows why.
 """
 import json
 import re
 import sys
+
+
+TAIL_OUT = 15   # lines of a failed test's output
+TAIL_LOG = 12   # lines of each log file its FAIL lines name
+
+
+def tail(text, n):
+    return [ln for ln in text.splitlines() if ln.strip()][-n:]
+
+
+def explain(name, rec):
+    """The end of a failed test's output and of the logs it points to."""
+    out = (rec.get("stdout") or "") + (rec.get("stderr") or "")
+    print(f"--- {name}: {rec.get('result', '?')}, last lines of its output")
+    for ln in tail(out, TAIL_OUT):
+        print("  " + ln)
+    for log in dict.fromkeys(re.findall(r"\(log ([^)\s]+)\)", out)):
+        try:
+            with open(log, encoding="utf-8", errors="replace") as f:
+                lines = tail(f.read(), TAIL_LOG)
+        except OSError:
+            continue
+        print(f"--- {name}: end of {log}")
+        for ln in lines:
+            print("  " + ln)
 
 
 def read(label, path, counts, failed_names):
@@ -35,6 +63,7 @@ def read(label, path, counts, failed_names):
         else:
             counts["failed"] += 1
             failed_names.append(prefix + r.get("name", "?"))
+            explain(prefix + r.get("name", "?"), r)
 
 
 def main(argv):
