@@ -40,6 +40,8 @@ DEVARGS = {
     "cable-faults": "peer=net_qpring_fzp,fault_delay=2,fault_ooo=8,fault_error=200000,"
                     "fault_drop=200000,seed=7",
     "cable-manual": "peer=net_qpring_fzp,adapter=manual,fault_delay=1",
+    "delay-us": "fault_delay=20us,fault_ooo=4,seed=5",
+    "delay-ns-max": "fault_delay=1000000000ns",
     "cable-service": "peer=net_qpring_fzp,adapter=service,mac=02:00:00:00:00:07",
     "peer-absent": "peer=net_qpring_elsewhere",
     "rx-pcap": "rx_pcap=rx.pcap",
@@ -56,6 +58,8 @@ DEVARGS = {
     "copy2": "copy=2",
     "adapter-bad": "adapter=fast",
     "delay-over": "fault_delay=1000001",
+    "delay-time-over": "fault_delay=1001ms",
+    "delay-unit-bad": "fault_delay=5s",
     "seed-zero": "seed=0",
     "seed-over": "seed=18446744073709551616",
     "num-sign": "fault_ooo=-1",

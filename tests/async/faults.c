@@ -35,7 +35,8 @@ static int
 faults_eq(const struct rte_pmd_qpring_faults *x, const struct rte_pmd_qpring_faults *y)
 {
 	return x->delay_polls == y->delay_polls && x->ooo_window == y->ooo_window &&
-	       x->error_ppm == y->error_ppm && x->drop_ppm == y->drop_ppm;
+	       x->error_ppm == y->error_ppm && x->drop_ppm == y->drop_ppm &&
+	       x->delay_ns == y->delay_ns;
 }
 
 /* ------------------------------------------------------ the fault table */
@@ -415,6 +416,94 @@ manual_delay(void)
 }
 
 /*
+ * fault_delay=50ms (manual adapter, loopback): a serviced batch is delivered
+ * at once, but its send slots complete only at the first adapter call at
+ * least 50 ms (TSC) after it was serviced, however many calls come first.
+ * Then the time form through the API: out of range refused, 0 turns it off.
+ */
+static void
+time_delay(void)
+{
+	enum { SMALL = 16, N = 4 };
+	const uint64_t hz = rte_get_tsc_hz();
+	const uint64_t want = hz / 20; /* 50 ms */
+	const uint64_t bound = 5 * hz; /* the loop gives up after 5 s */
+	struct rte_pmd_qpring_faults f;
+	struct as_flow fl;
+	struct rte_mbuf *m[SMALL];
+	unsigned int base = qpt_in_use(pool);
+	uint64_t t0, t_done = 0, calls = 0;
+	uint32_t k = 0;
+	int freed = 0;
+	uint16_t port;
+
+	QPT_CASE("fault_delay=50ms, manual adapter: completion waits for the time");
+	port = as_port("net_qpring_ft", "adapter=manual,fault_delay=50ms", 1, SMALL, pool,
+		       NULL);
+	f = faults_of(port);
+	CHECK_EQ(f.delay_ns, 50000000);
+	CHECK_EQ(f.delay_polls, 0);
+	as_start(port);
+	as_flow_init(&fl, 0, 0, 1);
+	post(port, &k, N);
+	t0 = rte_get_tsc_cycles();
+	CHECK_EQ(rte_pmd_qpring_adapter_poll(port, UINT32_MAX), N);
+	CHECK_EQ(rte_eth_rx_queue_count(port, 0), N); /* delivered at service */
+	CHECK_EQ(rte_eth_tx_done_cleanup(port, 0, 0), 0); /* held: not the driver's */
+	while (rte_get_tsc_cycles() - t0 < bound) {
+		CHECK_EQ(rte_pmd_qpring_adapter_poll(port, UINT32_MAX), 0);
+		calls++;
+		freed = rte_eth_tx_done_cleanup(port, 0, 0);
+		if (freed != 0) {
+			t_done = rte_get_tsc_cycles();
+			break;
+		}
+	}
+	CHECK(freed == N, "%d send slots completed within 5 s, want %d", freed, N);
+	CHECK(t_done - t0 >= want, "completed after %" PRIu64 " cycles, before the %" PRIu64
+	      " of 50 ms", t_done - t0, want);
+	CHECK(calls > 1, "held for %" PRIu64 " adapter calls", calls);
+	CHECK_EQ(as_xs(port, "tx", 0, "fault_delayed_batches"), 1);
+	CHECK_EQ(qpt_rx_all(port, 0, m, SMALL, 4), N);
+	as_flow_take(&fl, m, N);
+	CHECK_EQ(fl.bad, 0);
+
+	/* The API: at most 1 s; a refused call changes nothing. */
+	f.delay_ns = 1000000001;
+	CHECK_EQ(rte_pmd_qpring_faults_set(port, &f), -EINVAL);
+	CHECK_EQ(faults_of(port).delay_ns, 50000000);
+	f.delay_ns = 1000000000;
+	CHECK_EQ(rte_pmd_qpring_faults_set(port, &f), 0);
+	CHECK_EQ(faults_of(port).delay_ns, 1000000000);
+	/* Off again: a batch completes at the call that services it. */
+	f.delay_ns = 0;
+	CHECK_EQ(rte_pmd_qpring_faults_set(port, &f), 0);
+	post(port, &k, N);
+	CHECK_EQ(rte_pmd_qpring_adapter_poll(port, UINT32_MAX), N);
+	CHECK_EQ(rte_eth_tx_done_cleanup(port, 0, 0), N);
+	CHECK_EQ(qpt_rx_all(port, 0, m, SMALL, 4), N);
+	as_flow_take(&fl, m, N);
+	CHECK_EQ(fl.bad, 0);
+	as_destroy("net_qpring_ft");
+	CHECK_EQ(qpt_in_use(pool), base);
+
+	/* The other units. */
+	QPT_CASE("fault_delay=7us and =3ms: the time in ns; a count has no unit");
+	port = as_port("net_qpring_ft", "adapter=manual,fault_delay=7us", 1, SMALL, pool, NULL);
+	CHECK_EQ(faults_of(port).delay_ns, 7000);
+	as_destroy("net_qpring_ft");
+	port = as_port("net_qpring_ft", "adapter=manual,fault_delay=3ms", 1, SMALL, pool, NULL);
+	CHECK_EQ(faults_of(port).delay_ns, 3000000);
+	as_destroy("net_qpring_ft");
+	port = as_port("net_qpring_ft", "adapter=manual,fault_delay=7", 1, SMALL, pool, NULL);
+	f = faults_of(port);
+	CHECK(f.delay_polls == 7 && f.delay_ns == 0, "fault_delay=7: %u calls, %u ns",
+	      f.delay_polls, f.delay_ns);
+	as_destroy("net_qpring_ft");
+	CHECK_EQ(qpt_in_use(pool), base);
+}
+
+/*
  * fault_ooo=4 (manual adapter, loopback, ring full): after each adapter call
  * the send slots that read DONE may have holes. The driver reuses slots in
  * ring order only: a burst takes exactly the leading DONE slots and counts a
@@ -667,6 +756,7 @@ main(void)
 	pool = qpt_pool("fault_pool", NB_MBUFS, RTE_MBUF_DEFAULT_BUF_SIZE);
 
 	manual_delay();
+	time_delay();
 	manual_ooo();
 	runtime_set();
 	inline_delay_progress();

@@ -294,7 +294,12 @@ main(void)
 		/* the fault-injection numbers and the choice of wire */
 		{ "net_qpring_r31", "fault_drop=1000001", 0, "fault_drop=1000001",
 		  "from 0 to 1000000" },
-		{ "net_qpring_r32", "fault_delay=-1", 0, "fault_delay=-1", "decimal number" },
+		{ "net_qpring_r32", "fault_delay=-1", 0, "fault_delay=-1", "adapter calls" },
+		{ "net_qpring_r35", "fault_delay=1001ms", 0, "fault_delay=1001ms", "at most 1 s" },
+		{ "net_qpring_r36", "fault_delay=2s", 0, "fault_delay=2s", "ns, us or ms" },
+		{ "net_qpring_r37", "fault_delay=ms", 0, "fault_delay=ms", "ns, us or ms" },
+		{ "net_qpring_r38", "fault_delay=1000001", 0, "fault_delay=1000001",
+		  "0 to 1000000" },
 		{ "net_qpring_r33", "seed=0", 0, "seed=0", "from 1" },
 		{ "net_qpring_r34", "peer=net_qpring_lo2,tx_pcap=/nonexistent/x.pcap", 0,
 		  "peer", "choose one" },

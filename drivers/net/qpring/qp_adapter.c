@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_mbuf_core.h>
 #include <rte_memcpy.h>
@@ -324,6 +325,7 @@ qp_service_faulty(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t 
 {
 	struct qp_adapter_q *ad = &sq->ad;
 	const uint32_t delay = __atomic_load_n(&sq->faults.delay_polls, __ATOMIC_RELAXED);
+	const uint64_t delay_tsc = __atomic_load_n(&sq->faults.delay_tsc, __ATOMIC_RELAXED);
 	const uint32_t window = __atomic_load_n(&sq->faults.ooo_window, __ATOMIC_RELAXED);
 	const uint32_t err = __atomic_load_n(&sq->faults.error_ppm, __ATOMIC_RELAXED);
 	const uint32_t drop = __atomic_load_n(&sq->faults.drop_ppm, __ATOMIC_RELAXED);
@@ -375,15 +377,19 @@ qp_service_faulty(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t 
 		}
 		ad->head += n;
 		ad->held_since = (uint32_t)ad->polls;
+		if (delay_tsc != 0)
+			ad->held_tsc = rte_get_tsc_cycles();
 		ad->serviced += n;
 		qp_regs_retire(&sq->regs, n);
 		qp_rx_view_close(&v);
-		if (delay != 0)
+		if (delay != 0 || delay_tsc != 0)
 			ad->f_delayed++;
 	}
 
 	held = ad->head - ad->done_head;
 	if (held == 0 || (uint32_t)ad->polls - ad->held_since < delay)
+		return n;
+	if (delay_tsc != 0 && rte_get_tsc_cycles() - ad->held_tsc < delay_tsc)
 		return n;
 	if (window <= 1) {
 		/* In order: complete every held WQE. */
@@ -526,10 +532,13 @@ qp_hwq_set_faults(struct qp_hwq *q, const struct qp_faults *f, uint64_t seed)
 	__atomic_store_n(&q->faults.ooo_window, f->ooo_window, __ATOMIC_RELAXED);
 	__atomic_store_n(&q->faults.error_ppm, f->error_ppm, __ATOMIC_RELAXED);
 	__atomic_store_n(&q->faults.drop_ppm, f->drop_ppm, __ATOMIC_RELAXED);
+	q->faults.delay_ns = f->delay_ns; /* for the record; the adapter reads delay_tsc */
+	__atomic_store_n(&q->faults.delay_tsc, f->delay_tsc, __ATOMIC_RELAXED);
 	if (seed != 0)
 		q->ad.rng = seed;
 	__atomic_store_n(&q->ad.faults_on,
-			 (f->delay_polls | f->ooo_window | f->error_ppm | f->drop_ppm) != 0,
+			 (f->delay_polls | f->ooo_window | f->error_ppm | f->drop_ppm) != 0 ||
+			 f->delay_tsc != 0,
 			 __ATOMIC_RELAXED);
 }
 

@@ -74,6 +74,7 @@ struct qp_adapter_q {
 	uint32_t held_since;  /* faults: poll count when the held batch was serviced */
 	uint32_t faults_on;   /* control path: any fault configured */
 	uint32_t rsvd2;
+	uint64_t held_tsc;    /* faults: TSC when the held batch was serviced */
 	uint64_t early;       /* faults: held WQEs completed out of order, bit i =
 			       * done_head + i (the adapter's own record) */
 } __rte_cache_aligned;
@@ -83,6 +84,9 @@ struct qp_adapter_q {
  * control path (relaxed stores, any time), read by the adapter per call.
  *   delay_polls: a serviced batch is completed only after this many more
  *                service calls (its WQEs stay adapter-owned meanwhile);
+ *   delay_ns:    ... and only once this much time has passed since it was
+ *                serviced; delay_tsc is the same in TSC cycles, which the
+ *                control path derives from delay_ns (the adapter reads it);
  *   ooo_window:  completions are selected at random among the oldest W
  *                serviced WQEs (W at most QP_OOO_MAX), so a WQE can complete
  *                before older ones (frames still leave in posting order);
@@ -96,6 +100,9 @@ struct qp_faults {
 	uint32_t ooo_window;
 	uint32_t error_ppm;
 	uint32_t drop_ppm;
+	uint32_t delay_ns;
+	uint32_t rsvd;
+	uint64_t delay_tsc;
 };
 
 /* One queue's hardware: register file, adapter state, slots. */

@@ -65,6 +65,7 @@ static const char *const valid_arguments[] = {
 };
 
 #define QPRING_MAX_DELAY_POLLS 1000000u
+#define QPRING_MAX_DELAY_NS    1000000000u /* 1 s */
 #define QPRING_PPM             1000000u
 
 /* Version of the register dump layout (rte_eth_dev_get_reg_info()). */
@@ -213,6 +214,62 @@ qpring_arg_num(const char *key, const char *value, void *opaque)
 	return 0;
 }
 
+/*
+ * fault_delay=N: N adapter calls (0 to QPRING_MAX_DELAY_POLLS);
+ * fault_delay=Nns, Nus or Nms: that much time (at most 1 s).
+ */
+static int
+qpring_arg_delay(const char *key, const char *value, void *opaque)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ns;
+	} units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 } };
+	struct qp_faults *f = opaque;
+	unsigned long long v = 0;
+	char *end = NULL;
+	unsigned int u;
+
+	errno = 0;
+	if (value != NULL && value[0] >= '0' && value[0] <= '9')
+		v = strtoull(value, &end, 10);
+	if (end == NULL || end == value || errno != 0)
+		goto bad;
+	if (*end == '\0') {
+		if (v > QPRING_MAX_DELAY_POLLS)
+			goto bad;
+		f->delay_polls = (uint32_t)v;
+		f->delay_ns = 0;
+		return 0;
+	}
+	for (u = 0; u < RTE_DIM(units); u++) {
+		if (strcmp(end, units[u].unit) == 0) {
+			if (v > QPRING_MAX_DELAY_NS / units[u].ns)
+				goto bad;
+			f->delay_ns = (uint32_t)(v * units[u].ns);
+			f->delay_polls = 0;
+			return 0;
+		}
+	}
+bad:
+	QPRING_LOG(ERR, "%s=%s: expected adapter calls (0 to %u) or a time with a unit, "
+		   "ns, us or ms (at most 1 s)", key, value ? value : "(none)",
+		   QPRING_MAX_DELAY_POLLS);
+	return -EINVAL;
+}
+
+/* The TSC form of the time delay (the adapter compares TSC readings). */
+static void
+qpring_faults_derive(struct qp_faults *f)
+{
+	uint64_t hz = rte_get_tsc_hz();
+
+	f->delay_tsc = 0;
+	if (f->delay_ns != 0)
+		f->delay_tsc = RTE_MAX((uint64_t)1, ((uint64_t)f->delay_ns * hz + 999999999u) /
+						    1000000000u);
+}
+
 static int
 qpring_parse_num(struct rte_kvargs *kv, const char *key, uint64_t min, uint64_t max,
 		 uint64_t *out)
@@ -259,10 +316,8 @@ qpring_parse_args(const char *name, const char *params, struct qpring_args *a)
 	if (ret == 0)
 		ret = rte_kvargs_process(kv, QPRING_ARG_ADAPTER, qpring_arg_adapter,
 					 &a->adapter_mode);
-	v = a->faults.delay_polls;
 	if (ret == 0)
-		ret = qpring_parse_num(kv, QPRING_ARG_F_DELAY, 0, QPRING_MAX_DELAY_POLLS, &v);
-	a->faults.delay_polls = (uint32_t)v;
+		ret = rte_kvargs_process(kv, QPRING_ARG_F_DELAY, qpring_arg_delay, &a->faults);
 	v = a->faults.ooo_window;
 	if (ret == 0)
 		ret = qpring_parse_num(kv, QPRING_ARG_F_OOO, 0, QP_RING_MAX, &v);
@@ -2013,7 +2068,8 @@ rte_pmd_qpring_adapter_poll(uint16_t port_id, unsigned int budget)
 static int
 qpring_faults_check(const struct rte_pmd_qpring_faults *f)
 {
-	if (f->delay_polls > QPRING_MAX_DELAY_POLLS || f->ooo_window > QP_RING_MAX ||
+	if (f->delay_polls > QPRING_MAX_DELAY_POLLS || f->delay_ns > QPRING_MAX_DELAY_NS ||
+	    f->ooo_window > QP_RING_MAX ||
 	    f->error_ppm > QPRING_PPM || f->drop_ppm > QPRING_PPM)
 		return -EINVAL;
 	return 0;
@@ -2034,6 +2090,7 @@ rte_pmd_qpring_faults_get(uint16_t port_id, struct rte_pmd_qpring_faults *f)
 	f->ooo_window = p->faults.ooo_window;
 	f->error_ppm = p->faults.error_ppm;
 	f->drop_ppm = p->faults.drop_ppm;
+	f->delay_ns = p->faults.delay_ns;
 	return 0;
 }
 
@@ -2055,6 +2112,8 @@ rte_pmd_qpring_faults_set(uint16_t port_id, const struct rte_pmd_qpring_faults *
 	p->faults.ooo_window = f->ooo_window;
 	p->faults.error_ppm = f->error_ppm;
 	p->faults.drop_ppm = f->drop_ppm;
+	p->faults.delay_ns = f->delay_ns;
+	qpring_faults_derive(&p->faults);
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
 		struct qpring_txq *txq = dev->data->tx_queues[q];
 
@@ -2193,6 +2252,7 @@ qpring_create(struct rte_vdev_device *vdev, const struct qpring_args *a)
 	p->copy = a->copy;
 	p->adapter_mode = a->adapter_mode;
 	p->faults = a->faults;
+	qpring_faults_derive(&p->faults);
 	p->seed = a->seed;
 	p->medium = a->medium;
 	p->has_medium = (uint8_t)qp_medium_configured(&a->medium);

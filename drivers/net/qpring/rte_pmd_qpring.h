@@ -71,6 +71,8 @@ struct rte_pmd_qpring_faults {
 	uint32_t error_ppm;   /**< per million: send WQE completes with an error (not sent),
 			       *   and independently a frame is received with an error */
 	uint32_t drop_ppm;    /**< per million: frame lost on the wire */
+	uint32_t delay_ns;    /**< complete a serviced batch only this many nanoseconds
+			       *   after it was serviced (and after delay_polls calls) */
 };
 
 /**
@@ -82,7 +84,8 @@ int rte_pmd_qpring_faults_get(uint16_t port_id, struct rte_pmd_qpring_faults *f)
 /**
  * Change the fault settings of @p port_id at run time (any lcore; adapters
  * pick them up at their next call). Ranges: delay_polls <= 1000000,
- * ooo_window <= 32768, rates <= 1000000.
+ * delay_ns <= 1000000000 (1 s), ooo_window <= 32768, rates <= 1000000.
+ * A batch held by both delays completes when both have passed.
  * @return 0; -ENODEV, -ENOTSUP (not qpring), -EINVAL (NULL or out of range).
  */
 int rte_pmd_qpring_faults_set(uint16_t port_id, const struct rte_pmd_qpring_faults *f);
