@@ -160,7 +160,8 @@ pz_run(int records, struct rte_mempool *mp, int scatter, const char *what)
 	struct rte_eth_stats st;
 	unsigned int empty = 0, polls, next = 0, got = 0, fit = 0, runts = 0, i;
 	uint64_t dropped = 0, d, no_buffer = 0;
-	uint16_t port, n;
+	uint32_t limit;
+	uint16_t port, n, mtu;
 	int ret;
 
 	snprintf(args, sizeof(args), "rx_pcap=%s", pz_path);
@@ -216,15 +217,21 @@ pz_run(int records, struct rte_mempool *mp, int scatter, const char *what)
 	/* Runts (shorter than an Ethernet header) are not frames: the adapter
 	 * counts each as a medium error and places nothing.
 	 */
+	if (rte_eth_dev_get_mtu(port, &mtu) != 0)
+		QPFZ_DIE("%s: no MTU", what);
+	/* Frames longer than the MTU allows (plus Ethernet and VLAN headers)
+	 * are oversize, whatever the buffers hold.
+	 */
+	limit = RTE_MIN(room, (uint32_t)mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN);
 	for (i = 0; i < (unsigned int)records; i++) {
 		runts += pz_rec[i].len < RTE_ETHER_HDR_LEN;
-		fit += pz_rec[i].len >= RTE_ETHER_HDR_LEN && pz_rec[i].len <= room;
+		fit += pz_rec[i].len >= RTE_ETHER_HDR_LEN && pz_rec[i].len <= limit;
 	}
 	if (pz_xstat(port, "rx_q0_medium_errors") < runts)
 		QPFZ_DIE("%s: %u runts, medium errors %" PRIu64, what, runts,
 			 pz_xstat(port, "rx_q0_medium_errors"));
 	if (pz_verbose)
-		printf("qpfz: %s: %d records (%u fit one buffer), %u received, %" PRIu64
+		printf("qpfz: %s: %d records (%u fit one buffer and the MTU), %u received, %" PRIu64
 		       " dropped (%" PRIu64 " for want of buffers), %u polls\n", what, records,
 		       fit, got, dropped, no_buffer, polls);
 	if (got > (unsigned int)records)
@@ -239,7 +246,7 @@ pz_run(int records, struct rte_mempool *mp, int scatter, const char *what)
 	 * posted, so exactly the records that fit one buffer arrive.
 	 */
 	if (!scatter && (got != fit || no_buffer != 0))
-		QPFZ_DIE("%s: %u of %u records that fit a buffer received, %" PRIu64
+		QPFZ_DIE("%s: %u of %u records that fit a buffer and the MTU received, %" PRIu64
 			 " dropped for want of buffers", what, got, fit, no_buffer);
 	if (rte_eth_dev_stop(port) != 0 || rte_eth_dev_close(port) != 0)
 		QPFZ_DIE("%s: stop/close failed", what);

@@ -260,8 +260,41 @@ test_mtu(void)
 
 		CHECK(rte_eth_dev_set_mtu(a, 1000) == 0, "MTU 1000");
 		check_sizes(a, b, txp, 1000, l1000, RTE_DIM(l1000), "MTU 1000");
+		/* The receiver's MTU limits what it takes, too (below). */
+		CHECK(rte_eth_dev_set_mtu(b, 9198) == 0, "receiver MTU 9198");
 		CHECK(rte_eth_dev_set_mtu(a, 9198) == 0, "MTU 9198");
 		check_sizes(a, b, txp, 9198, l9198, RTE_DIM(l9198), "MTU 9198");
+
+		QPT_CASE("a frame within the sender's MTU but over the receiver's: "
+			 "sent, then dropped as oversize by the receiver");
+		{
+			static const uint32_t lens[] = { 1518, 1519, 9000, 1500 };
+			uint64_t over0 = qpt_xstat(b, "rx_q0_oversize_drops");
+			struct rte_eth_stats sa0, sa1, sb0, sb1;
+			unsigned int bad, got, k;
+
+			CHECK(rte_eth_dev_set_mtu(b, 1500) == 0, "receiver MTU 1500");
+			CHECK(rte_eth_stats_get(a, &sa0) == 0 && rte_eth_stats_get(b, &sb0) == 0,
+			      "stats");
+			for (k = 0; k < RTE_DIM(lens); k++) {
+				int fits = lens[k] <= 1518u;
+
+				CHECK(ctl_send(a, 0, txp, 1, lens[k], NULL, lens[k]) == 1,
+				      "%u bytes not taken", lens[k]);
+				got = ctl_recv(b, 0, 8, lens[k], lens[k], &bad);
+				CHECK(got == (unsigned int)fits && bad == 0,
+				      "receiver MTU 1500, a frame of %u bytes: %u received "
+				      "(%u bad), want %d", lens[k], got, bad, fits);
+			}
+			CHECK(rte_eth_stats_get(a, &sa1) == 0 && rte_eth_stats_get(b, &sb1) == 0,
+			      "stats");
+			CHECK_EQ(sa1.opackets - sa0.opackets, RTE_DIM(lens));
+			CHECK_EQ(sa1.oerrors - sa0.oerrors, 0);
+			CHECK_EQ(qpt_xstat(b, "rx_q0_oversize_drops") - over0, 2);
+			CHECK_EQ(sb1.ierrors - sb0.ierrors, 2);
+			CHECK_EQ(sb1.ipackets - sb0.ipackets, 2);
+			CHECK(rte_eth_dev_set_mtu(b, 9198) == 0, "receiver MTU 9198 again");
+		}
 		CHECK(rte_eth_dev_set_mtu(a, 68) == 0, "MTU 68");
 		check_sizes(a, b, txp, 68, l68, RTE_DIM(l68), "MTU 68");
 

@@ -405,15 +405,28 @@ test_jumbo_file(void)
 	CHECK_EQ(st.ipackets, n);
 	CHECK_EQ(st.ierrors, 0);
 
-	/* Without scatter only the frames that fit one 2 KB buffer arrive. */
+	/* Without scatter only the frames that fit one 2 KB buffer arrive
+	 * (MTU 2030: frames up to 2048 bytes).
+	 */
 	fit[0] = exp[2];
 	fit[1] = exp[4];
-	c = port_new("net_qpring_jfc", args, 1, mp, 0, 0);
+	c = port_new("net_qpring_jfc", args, 1, mp, 0, 2030);
 	recv_exact(c, 0, fit, RTE_DIM(fit), "plain reader");
 	CHECK_EQ(qpt_xstat(c, "rx_q0_oversize_drops"), 4);
 	REQUIRE(rte_eth_stats_get(c, &st) == 0, "stats");
 	CHECK_EQ(st.ipackets, 2);
 	CHECK_EQ(st.ierrors, 4);
+
+	/* The MTU limits frames from the medium too: at the default 1500, a
+	 * 2048-byte frame that would fit the buffer is oversize.
+	 */
+	CHECK_EQ(qpt_vdev_destroy("net_qpring_jfc"), 0);
+	c = port_new("net_qpring_jfc", args, 1, mp, 0, 0);
+	recv_exact(c, 0, fit, 1, "plain reader, MTU 1500");
+	CHECK_EQ(qpt_xstat(c, "rx_q0_oversize_drops"), 5);
+	REQUIRE(rte_eth_stats_get(c, &st) == 0, "stats");
+	CHECK_EQ(st.ipackets, 1);
+	CHECK_EQ(st.ierrors, 5);
 	CHECK_EQ(qpt_vdev_destroy("net_qpring_jfa"), 0);
 	CHECK_EQ(qpt_vdev_destroy("net_qpring_jfb"), 0);
 	CHECK_EQ(qpt_vdev_destroy("net_qpring_jfc"), 0);

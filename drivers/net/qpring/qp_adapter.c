@@ -54,6 +54,7 @@ struct qp_rx_view {
 	uint32_t avail;     /* posted buffers seen (PENDING, A0) */
 	uint32_t head;
 	uint32_t filter;
+	uint32_t max_len;   /* longer frames are dropped (oversize) */
 	uint32_t delivered; /* frames placed during this call */
 };
 
@@ -66,12 +67,17 @@ qp_rx_view_open(struct qp_rx_view *v, struct qp_hwq *rq)
 	v->avail = 0;
 	v->head = 0;
 	v->filter = QP_RXF_PROMISC;
+	v->max_len = UINT32_MAX;
 	if (rq == NULL)
 		return;
 	v->avail = qp_regs_pending(&rq->regs); /* A0 on the receive queue */
 	v->db = qp_regs_doorbell(&rq->regs);
 	v->head = rq->ad.head;
 	v->filter = __atomic_load_n(&rq->ad.rx_filter, __ATOMIC_RELAXED);
+	/* Relaxed: a setting, like the filter; a change applies from the next call. */
+	v->max_len = __atomic_load_n(&rq->ad.rx_max_len, __ATOMIC_RELAXED);
+	if (v->max_len == 0)
+		v->max_len = UINT32_MAX;
 }
 
 /* Out of posted buffers in the view: look again (A0), and take the doorbell
@@ -217,6 +223,11 @@ qp_carry(struct qp_adapter_q *ad, struct qp_slot *ss, struct qp_rx_view *v, int 
 	}
 	if (unlikely(!qp_rx_accepts(&rq->ad, v->filter, ss))) {
 		rq->ad.filtered++;
+		return QP_ST_OK;
+	}
+	if (unlikely(ss->len > v->max_len)) {
+		/* Longer than the receiver's MTU allows: sent, not received. */
+		rq->ad.too_big++;
 		return QP_ST_OK;
 	}
 	if (unlikely(v->delivered == v->avail && qp_rx_view_refresh(v) == v->delivered)) {
@@ -511,6 +522,8 @@ qp_adapter_service_rq_source(struct qp_hwq *rq, qp_source_fn source, void *ctx,
 		ss.len = len;
 		if (unlikely(len < RTE_ETHER_HDR_LEN)) {
 			ad->medium_errors++; /* a runt from the medium: not a frame */
+		} else if (unlikely(len > v.max_len)) {
+			ad->too_big++; /* longer than the port's MTU allows */
 		} else if (!qp_rx_accepts(ad, v.filter, &ss)) {
 			ad->filtered++;
 		} else {

@@ -73,7 +73,9 @@ struct qp_adapter_q {
 	uint32_t done_head;   /* faults: next slot to complete (<= head) */
 	uint32_t held_since;  /* faults: poll count when the held batch was serviced */
 	uint32_t faults_on;   /* control path: any fault configured */
-	uint32_t rsvd2;
+	uint32_t rx_max_len;  /* receive queue: longest frame accepted (the
+			       * port's MTU + L2 overhead), 0: any; control
+			       * path writes */
 	uint64_t held_tsc;    /* faults: TSC when the held batch was serviced */
 	uint64_t early;       /* faults: held WQEs completed out of order, bit i =
 			       * done_head + i (the adapter's own record) */

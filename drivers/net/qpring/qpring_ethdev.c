@@ -1126,6 +1126,7 @@ qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	}
 	rxq->scatter = (uint8_t)scatter;
 	rxq->hw->ad.rx_scatter = (uint32_t)scatter;
+	rxq->hw->ad.rx_max_len = frame;
 	if (scatter)
 		p->scatter = 1;
 
@@ -1341,7 +1342,13 @@ qpring_dev_start(struct rte_eth_dev *dev)
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
 		struct qpring_rxq *rxq = dev->data->rx_queues[q];
 
-		if (rxq == NULL || rxq->deferred_start)
+		if (rxq == NULL)
+			continue;
+		/* The MTU may have changed by a configure since the queue was
+		 * set up (relaxed: no adapter serves a stopped queue).
+		 */
+		__atomic_store_n(&rxq->hw->ad.rx_max_len, p->max_frame, __ATOMIC_RELAXED);
+		if (rxq->deferred_start)
 			continue;
 		ret = qpring_rxq_start_locked(dev, q);
 		if (ret != 0)
@@ -1527,6 +1534,13 @@ qpring_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 
 		if (txq != NULL)
 			__atomic_store_n(&txq->max_frame, frame, __ATOMIC_RELAXED);
+	}
+	/* Relaxed: the adapters pick the new limit up at their next call. */
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		struct qpring_rxq *rxq = dev->data->rx_queues[q];
+
+		if (rxq != NULL)
+			__atomic_store_n(&rxq->hw->ad.rx_max_len, frame, __ATOMIC_RELAXED);
 	}
 	return 0;
 }
