@@ -179,10 +179,12 @@ fault_run(const struct fault_case *c, struct run_result *res)
 	CHECK(sent[0] == FRAMES && sent[1] == FRAMES, "%u and %u of %u frames sent", sent[0],
 	      sent[1], FRAMES);
 	/* Drain: the inline adapter is driven by hand to finish held
-	 * completions; the service finishes them by itself.
+	 * completions (at most MAX_POLLS calls); the service finishes them by
+	 * itself, so there only the deadline bounds the wait: a loop count
+	 * would run out early while the service lcore is descheduled.
 	 */
 	dl = as_deadline(AS_WAIT_MS);
-	while (polls < MAX_POLLS && !as_expired(dl)) {
+	while ((service || polls < MAX_POLLS) && !as_expired(dl)) {
 		int idle = sender_idle(a);
 
 		for (q = 0; q < NB_QP; q++)
@@ -194,7 +196,7 @@ fault_run(const struct fault_case *c, struct run_result *res)
 			CHECK(rte_pmd_qpring_adapter_poll(a, UINT32_MAX) >= 0, "adapter_poll");
 		polls++;
 	}
-	CHECK(sender_idle(a), "sender still busy after %u polls", polls);
+	CHECK(sender_idle(a), "sender still busy after %u polls (%s adapter)", polls, c->mode);
 	for (q = 0; q < NB_QP; q++) {
 		CHECK_EQ(rte_eth_rx_queue_count(b, q), 0);
 		CHECK_EQ(fl[q].bad, 0);
