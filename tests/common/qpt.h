@@ -4,7 +4,7 @@
 /*
  * qpt: the small harness of qpring's EAL tests. EAL start-up with a unique
  * --file-prefix and --no-huge, port creation through rte_vdev_init(), frame
- * builders with a checkable payload, and CHECK macros that count failures.
+ * builders with a checkable payload, and the CHECK macros of check.h.
  * A test program returns qpt_finish(): 0 all passed, 1 a check failed,
  * 77 skipped (meson reports it as skipped).
  */
@@ -27,6 +27,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "check.h"
 #include "rte_pmd_qpring.h"
 
 /* Reference the driver so the linker keeps it (its constructor registers
@@ -35,51 +36,13 @@
 __attribute__((used)) static int (*const qpt_keep_driver)(uint16_t, unsigned int) =
 	rte_pmd_qpring_adapter_poll;
 
-static int qpt_failures;
-static int qpt_checks;
-static const char *qpt_case = "";
-
-#define QPT_CASE(name) \
-	do { \
-		qpt_case = (name); \
-		printf("--- %s\n", qpt_case); \
-	} while (0)
-
-#define CHECK(cond, ...) \
-	do { \
-		qpt_checks++; \
-		if (!(cond)) { \
-			qpt_failures++; \
-			printf("FAIL [%s] %s:%d: %s: ", qpt_case, __FILE__, __LINE__, #cond); \
-			printf(__VA_ARGS__); \
-			printf("\n"); \
-		} \
-	} while (0)
-
-#define CHECK_EQ(a, b) \
-	do { \
-		uint64_t qpt_a_ = (uint64_t)(a), qpt_b_ = (uint64_t)(b); \
-		CHECK(qpt_a_ == qpt_b_, "%s = %" PRIu64 ", %s = %" PRIu64, #a, qpt_a_, #b, qpt_b_); \
-	} while (0)
-
-/* Stop the test at once when a precondition fails (no point going on). */
-#define REQUIRE(cond, ...) \
-	do { \
-		int qpt_ok_ = !!(cond); \
-		CHECK(qpt_ok_, "%s: ", #cond); \
-		if (!qpt_ok_) { \
-			printf(__VA_ARGS__); \
-			printf("\n"); \
-			exit(qpt_finish()); \
-		} \
-	} while (0)
+/* QPT_CASE, CHECK, CHECK_EQ, REQUIRE: tests/common/check.h. */
+#define QPT_CASE(name) CHECK_CASE(name)
 
 static inline int
 qpt_finish(void)
 {
-	printf("%s: %d checks, %d failed\n", qpt_failures ? "FAILED" : "PASSED", qpt_checks,
-	       qpt_failures);
-	return qpt_failures ? 1 : 0;
+	return check_finish();
 }
 
 static inline void

@@ -173,7 +173,7 @@ test_naming_side_cycles(uint16_t a, const char *b_name, const char *b_args)
 	unsigned int i;
 
 	for (i = 0; i < CYCLES && !st_expired(dl); i++) {
-		int fails = qpt_failures, b;
+		int fails = check_failures, b;
 
 		snprintf(what, sizeof(what), "cycle %u", i);
 		b = plug(b_args, b_name);
@@ -200,7 +200,7 @@ test_naming_side_cycles(uint16_t a, const char *b_name, const char *b_args)
 		newcomer(a, what);
 		at_home(home, RTE_DIM(home), 2, what);
 		bystander_quiet(what);
-		if (qpt_failures != fails)
+		if (check_failures != fails)
 			break; /* one broken cycle says it; the next ones would repeat it */
 	}
 	CHECK(i == CYCLES, "%u of %u cycles done within %u ms", i, CYCLES, BUDGET_MS);
@@ -228,7 +228,7 @@ test_alternate_cycles(void)
 		int *x = named ? &a : &b, y = named ? b : a;
 		const char *xname = named ? A_NAME : B_NAME, *xargs = named ? A_ARGS : B_ARGS;
 		uint16_t home[2];
-		int fails = qpt_failures;
+		int fails = check_failures;
 
 		snprintf(what, sizeof(what), "cycle %u (%s removed)", j, xname);
 		home[0] = (uint16_t)y;
@@ -245,7 +245,7 @@ test_alternate_cycles(void)
 			break;
 		traffic((uint16_t)a, (uint16_t)b, 500000u + j * 1000u, what);
 		bystander_quiet(what);
-		if (qpt_failures != fails)
+		if (check_failures != fails)
 			break;
 	}
 	CHECK(j == ALT_CYCLES, "%u of %u cycles done within %u ms", j, ALT_CYCLES, BUDGET_MS);

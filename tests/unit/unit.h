@@ -2,8 +2,8 @@
  * Copyright(c) 2026 The qpring authors
  */
 /*
- * unit: the tiny harness of the hardware-model tests (no EAL). CHECK macros
- * that print a FAIL line and count, fake mbufs in memory the test owns, and
+ * unit: the tiny harness of the hardware-model tests (no EAL). The CHECK
+ * macros of tests/common/check.h, fake mbufs in memory the test owns, and
  * the driver's two moves (post a WQE, ring the doorbell) without mempools.
  */
 #ifndef QP_UNIT_H
@@ -18,52 +18,17 @@
 #include <rte_common.h>
 #include <rte_mbuf_core.h>
 
+#include "../common/check.h"
 #include "qp_adapter.h"
 
-static int unit_failures;
-static int unit_checks;
-static const char *unit_case = "";
-
-#define UNIT_CASE(name) \
-	do { \
-		unit_case = (name); \
-		printf("--- %s\n", unit_case); \
-	} while (0)
-
-#define CHECK(cond, ...) \
-	do { \
-		unit_checks++; \
-		if (!(cond)) { \
-			unit_failures++; \
-			printf("FAIL [%s] %s:%d: %s: ", unit_case, __FILE__, __LINE__, #cond); \
-			printf(__VA_ARGS__); \
-			printf("\n"); \
-		} \
-	} while (0)
-
-#define CHECK_EQ(a, b) \
-	do { \
-		uint64_t unit_a_ = (uint64_t)(a), unit_b_ = (uint64_t)(b); \
-		CHECK(unit_a_ == unit_b_, "%s = %" PRIu64 " (0x%" PRIx64 "), %s = %" PRIu64 \
-		      " (0x%" PRIx64 ")", #a, unit_a_, unit_a_, #b, unit_b_, unit_b_); \
-	} while (0)
+/* UNIT_CASE, CHECK, CHECK_EQ, REQUIRE: tests/common/check.h. */
+#define UNIT_CASE(name) CHECK_CASE(name)
 
 static inline int
 unit_finish(void)
 {
-	printf("%s: %d checks, %d failed\n", unit_failures ? "FAILED" : "PASSED", unit_checks,
-	       unit_failures);
-	return unit_failures ? 1 : 0;
+	return check_finish();
 }
-
-/* Stop at once when a precondition fails: nothing after it would mean anything. */
-#define REQUIRE(cond, ...) \
-	do { \
-		int unit_ok_ = !!(cond); \
-		CHECK(unit_ok_, __VA_ARGS__); \
-		if (!unit_ok_) \
-			exit(unit_finish()); \
-	} while (0)
 
 /* A queue's hardware in plain aligned memory, as the tests need no memzone. */
 static inline struct qp_hwq *
