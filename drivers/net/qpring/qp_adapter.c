@@ -263,7 +263,7 @@ qp_carry(struct qp_adapter_q *ad, struct qp_slot *ss, struct qp_rx_view *v, int 
 }
 
 /* The fault-free adapter: in order, every pending WQE completed at once. */
-static uint32_t
+static __rte_always_inline uint32_t
 qp_service_plain(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t budget)
 {
 	struct qp_adapter_q *ad = &sq->ad;
@@ -456,7 +456,10 @@ qp_adapter_service_sq(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint3
 	if (unlikely(__atomic_load_n(&sq->ad.faults_on, __ATOMIC_RELAXED) ||
 		     sq->ad.done_head != sq->ad.head))
 		return qp_service_faulty(sq, rq, zero_copy, budget);
-	return qp_service_plain(sq, rq, zero_copy, budget);
+	/* One copy of the loop per mode: no per-frame test of the mode. */
+	if (zero_copy)
+		return qp_service_plain(sq, rq, 1, budget);
+	return qp_service_plain(sq, rq, 0, budget);
 }
 
 uint32_t

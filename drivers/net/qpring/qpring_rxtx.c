@@ -115,6 +115,7 @@ qpring_adapter_run_rxq(struct qpring_rxq *rxq, uint32_t budget)
  * application promises direct mbufs with refcnt 1: single-buffer ones go
  * straight back to their pool, in runs of the same pool (zero-copy returns
  * the receiver's buffers here), without reading their second cache line.
+ * @fast 2: all single-segment and from one pool (the caller checked).
  */
 static __rte_always_inline void
 qpring_tx_free(struct rte_mbuf **m, uint32_t n, int fast)
@@ -123,6 +124,13 @@ qpring_tx_free(struct rte_mbuf **m, uint32_t n, int fast)
 
 	if (!fast) {
 		rte_pktmbuf_free_bulk(m, n);
+		return;
+	}
+	if (fast == 2) {
+		/* The caller knows them single-segment and the application's
+		 * own (one pool per queue, as MBUF_FAST_FREE promises).
+		 */
+		rte_mempool_put_bulk(m[0]->pool, (void **)m, n);
 		return;
 	}
 	while (start < n) {
@@ -157,6 +165,8 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 	uint64_t bytes = 0;
 	uint16_t i;
 
+	uint16_t segs = 0;
+
 	for (i = 0; i < nb_pkts; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct qp_slot *s = &slots[tail & mask];
@@ -189,6 +199,7 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 		}
 		qp_slot_post(s, rte_pktmbuf_mtod(m, uintptr_t), m->pkt_len, (uintptr_t)m,
 			     QP_WQE_F_SEND, m->nb_segs);
+		segs |= m->nb_segs;
 		bytes += m->pkt_len;
 		last = s;
 		tail++;
@@ -207,6 +218,13 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 	 * completion): it is the only lcore that can complete it.
 	 */
 	if (inline_adapter != 0 && (posted != 0 || i < nb_pkts)) {
+		/* Copy mode hands back exactly the buffers of this burst: with
+		 * MBUF_FAST_FREE and none of them chained (segs == 1), one
+		 * bulk put to their pool.
+		 */
+		const int fast = txq->fast_free && !zero_copy && segs == 1 && nb_reaped == 0 ?
+				 2 : txq->fast_free;
+
 		if (inline_adapter == 1)
 			qpring_wire_service(txq, zero_copy, UINT32_MAX);
 		else
@@ -222,13 +240,18 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 			if (!qp_slot_is_done(s)) /* D1 */
 				break;
 			if (unlikely(nb_reaped == QPRING_TX_BURST_FREE)) {
-				qpring_tx_free(reaped, nb_reaped, txq->fast_free);
+				qpring_tx_free(reaped, nb_reaped, fast);
 				txq->c[QP_TXC_REAPED] += nb_reaped;
 				nb_reaped = 0;
 			}
 			errors += s->res_status == QP_ST_ERROR;
 			reaped[nb_reaped++] = (struct rte_mbuf *)(uintptr_t)s->cookie;
 			s->cookie = 0;
+		}
+		if (nb_reaped != 0) {
+			qpring_tx_free(reaped, nb_reaped, fast);
+			txq->c[QP_TXC_REAPED] += nb_reaped;
+			nb_reaped = 0;
 		}
 	}
 	if (nb_reaped != 0) {
