@@ -3,6 +3,7 @@
 # `make demo`: two cabled qpring ports forwarding in stock dpdk-testpmd, with
 # per-port Mpps, the driver's extended statistics and its queue registers.
 set -eu
+. "$(dirname "$0")/qp-lib.sh"
 
 BUILD=${1:-build}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -34,11 +35,7 @@ cleanup() {
 		wait "$PMD_PID" 2>/dev/null || true
 	fi
 	rm -rf "$WORK"
-	if [ "$(id -u)" = 0 ]; then
-		rm -rf "/var/run/dpdk/$PREFIX"
-	elif [ -n "${XDG_RUNTIME_DIR:-}" ]; then
-		rm -rf "$XDG_RUNTIME_DIR/dpdk/$PREFIX"
-	fi
+	qp_runtime_rm "$PREFIX"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -11,7 +11,10 @@
 #ifndef QPT_H
 #define QPT_H
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -88,10 +91,31 @@ qpt_eal_init(const char *name, unsigned int mem_mb, const char *const *extra)
 	}
 }
 
+/*
+ * Stop EAL and remove its runtime directory (/var/run/dpdk/<prefix> or
+ * under $XDG_RUNTIME_DIR): its files serve secondary processes, which the
+ * tests do not start, and would pile up one directory per run.
+ */
 static inline void
 qpt_eal_done(void)
 {
+	char dir[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
+	if (dir[0] == '\0' || strstr(dir, "/qpt_") == NULL)
+		return; /* not a directory of ours */
+	d = opendir(dir);
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			(void)unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+	(void)rmdir(dir);
 }
 
 static inline struct rte_mempool *

@@ -6,25 +6,14 @@
 # usage: plugin_load.sh <path of librte_net_qpring.so> [qpring-telemetry.py]
 # Exit 0 pass, 1 fail, 77 skipped (no dpdk-test or no python3).
 set -eu
+. "$(dirname "$0")/../../scripts/qp-lib.sh"
 
 PLUGIN=${1:?usage: plugin_load.sh <librte_net_qpring.so> [qpring-telemetry.py]}
 CLIENT=${2:-$(cd "$(dirname "$0")/../../scripts" && pwd)/qpring-telemetry.py}
 DPDK_TEST_BIN=${DPDK_TEST_BIN:-dpdk-test}
 
-for t in "$DPDK_TEST_BIN" python3; do
-	if ! command -v "$t" >/dev/null 2>&1; then
-		echo "SKIP: $t not found"
-		exit 77
-	fi
-done
-if [ ! -f "$PLUGIN" ]; then
-	echo "FAIL: plugin $PLUGIN does not exist"
-	exit 1
-fi
-case $PLUGIN in
-/*) ;;
-*) PLUGIN=$(pwd)/$PLUGIN ;;
-esac
+qp_need_tool "$DPDK_TEST_BIN" python3
+qp_plugin_abs
 
 PREFIX=qppl_$$
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/qpring-pl.XXXXXX")
@@ -39,11 +28,7 @@ cleanup() {
 		wait "$PID" 2>/dev/null || true
 	fi
 	rm -rf "$WORK"
-	if [ "$(id -u)" = 0 ]; then
-		rm -rf "/var/run/dpdk/$PREFIX"
-	elif [ -n "${XDG_RUNTIME_DIR:-}" ]; then
-		rm -rf "$XDG_RUNTIME_DIR/dpdk/$PREFIX"
-	fi
+	qp_runtime_rm "$PREFIX"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM

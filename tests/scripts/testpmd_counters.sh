@@ -6,34 +6,20 @@
 # usage: testpmd_counters.sh <path of librte_net_qpring.so>
 # Exit 0 pass, 1 fail, 77 skipped (no dpdk-testpmd).
 set -eu
+. "$(dirname "$0")/../../scripts/qp-lib.sh"
 
 PLUGIN=${1:?usage: testpmd_counters.sh <librte_net_qpring.so>}
 TESTPMD=${TESTPMD:-dpdk-testpmd}
 
-if ! command -v "$TESTPMD" >/dev/null 2>&1; then
-	echo "SKIP: $TESTPMD not found (Debian package dpdk)"
-	exit 77
-fi
-if [ ! -f "$PLUGIN" ]; then
-	echo "FAIL: plugin $PLUGIN does not exist"
-	exit 1
-fi
-case $PLUGIN in
-/*) ;;
-*) PLUGIN=$(pwd)/$PLUGIN ;;
-esac
+qp_need_tool "$TESTPMD"
+qp_plugin_abs
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/qpring-tpc.XXXXXX")
 PREFIXES=
 cleanup() {
 	rm -rf "$WORK"
-	for p in $PREFIXES; do
-		if [ "$(id -u)" = 0 ]; then
-			rm -rf "/var/run/dpdk/$p"
-		elif [ -n "${XDG_RUNTIME_DIR:-}" ]; then
-			rm -rf "$XDG_RUNTIME_DIR/dpdk/$p"
-		fi
-	done
+	# shellcheck disable=SC2086 # a list of prefixes
+	qp_runtime_rm $PREFIXES
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM

@@ -6,6 +6,7 @@
 # usage: testpmd_hotplug.sh <path of librte_net_qpring.so>
 # Exit 0 pass, 1 fail, 77 skipped (no dpdk-testpmd).
 set -eu
+. "$(dirname "$0")/../../scripts/qp-lib.sh"
 
 PLUGIN=${1:?usage: testpmd_hotplug.sh <librte_net_qpring.so>}
 TESTPMD=${TESTPMD:-dpdk-testpmd}
@@ -15,29 +16,15 @@ BURST=32        # testpmd's default packets per burst: what tx_first sends per p
 RING=512        # --rxd and --txd
 POOL=mb_pool_0  # testpmd's mbuf pool on socket 0
 
-if ! command -v "$TESTPMD" >/dev/null 2>&1; then
-	echo "SKIP: $TESTPMD not found (Debian package dpdk)"
-	exit 77
-fi
-if [ ! -f "$PLUGIN" ]; then
-	echo "FAIL: plugin $PLUGIN does not exist"
-	exit 1
-fi
-case $PLUGIN in
-/*) ;;
-*) PLUGIN=$(pwd)/$PLUGIN ;;
-esac
+qp_need_tool "$TESTPMD"
+qp_plugin_abs
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/qpring-tph.XXXXXX")
 PREFIX=qptph_$$
 # KEEP=1 keeps testpmd's log and the parsed counters for a look afterwards.
 cleanup() {
 	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
-	if [ "$(id -u)" = 0 ]; then
-		rm -rf "/var/run/dpdk/$PREFIX"
-	elif [ -n "${XDG_RUNTIME_DIR:-}" ]; then
-		rm -rf "$XDG_RUNTIME_DIR/dpdk/$PREFIX"
-	fi
+	qp_runtime_rm "$PREFIX"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
