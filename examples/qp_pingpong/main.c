@@ -215,7 +215,7 @@ make_request(uint16_t qp, uint32_t seq, const struct rte_ether_addr *src,
 		return NULL;
 	}
 	memset(p, 0, cfg.len);
-	eh = (struct rte_ether_hdr *)p;
+	eh = (struct rte_ether_hdr *)(void *)p; /* mbuf data: 2-byte aligned */
 	rte_ether_addr_copy(dst, &eh->dst_addr);
 	rte_ether_addr_copy(src, &eh->src_addr);
 	eh->ether_type = rte_cpu_to_be_16(ETHERTYPE_PINGPONG);

@@ -200,7 +200,7 @@ qpt_frame(struct rte_mempool *mp, uint32_t seq, uint32_t len, const struct rte_e
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
-	eh = (struct rte_ether_hdr *)p;
+	eh = (struct rte_ether_hdr *)(void *)p; /* mbuf data: 2-byte aligned */
 	if (dst != NULL)
 		rte_ether_addr_copy(dst, &eh->dst_addr);
 	else

@@ -180,7 +180,7 @@ st_ctr_xstat(struct st_ctr *c, const char *name, uint64_t v)
 	rest = end + 1;
 	for (i = 0; i < RTE_DIM(map); i++)
 		if (strncmp(name, map[i].dir, 2) == 0 && strcmp(rest, map[i].what) == 0)
-			*(uint64_t *)((char *)c + map[i].off) += v;
+			*(uint64_t *)(void *)((char *)c + map[i].off) += v; /* a uint64_t field */
 }
 
 /*

@@ -113,7 +113,7 @@ make_frame(uint32_t seq, uint16_t len)
 		return NULL;
 	}
 	memset(p, 0x5a, len);
-	eh = (struct rte_ether_hdr *)p;
+	eh = (struct rte_ether_hdr *)(void *)p; /* mbuf data: 2-byte aligned */
 	memset(&eh->dst_addr, 0xff, sizeof(eh->dst_addr));
 	memset(&eh->src_addr, 0, sizeof(eh->src_addr));
 	eh->src_addr.addr_bytes[0] = 0x02;
