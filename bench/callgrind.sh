@@ -36,7 +36,10 @@ log=$logs/cg-$name.log
 prefix=qpbench-cg-$$
 rm -f "$fifo" "$out"*
 mkfifo "$fifo"
-timeout -k 5 $((secs * 4 + 240)) stdbuf -oL valgrind --tool=callgrind --instr-atstart=no \
+# --fair-sched: the main lcore must get its turn to answer commands while
+# the forwarding lcore spins (valgrind runs one thread at a time).
+timeout -k 5 $((secs * 4 + 600)) stdbuf -oL valgrind --tool=callgrind --instr-atstart=no \
+	--fair-sched=yes \
 	--callgrind-out-file="$out" dpdk-testpmd -l 0-1 --no-huge --no-pci -m 512 \
 	--file-prefix "$prefix" -d "$plugin" "$@" \
 	-- -i --total-num-mbufs=16384 --disable-link-check <"$fifo" >"$log" 2>&1 &
@@ -69,7 +72,12 @@ rx_total() { # sum of RX-packets over the ports, from a fresh "show port stats a
 	j=0
 	# The command's answer is complete when the next prompt shows.
 	while [ "$(prompts)" -lt $((n + 1)) ]; do
-		j=$((j + 1)); [ $j -gt 600 ] && break; sleep 0.1
+		j=$((j + 1))
+		if [ $j -gt 3000 ]; then
+			echo "callgrind: no answer to 'show port stats all' in 300 s; see $log" >&2
+			exit 1
+		fi
+		sleep 0.1
 	done
 	grep -A2 'NIC statistics for port' "$log" | grep 'RX-packets' |
 		tail -n "$ports" | awk '{ s += $2 } END { print s }'
@@ -81,9 +89,9 @@ sleep 3
 ports=$(grep -c '^Configuring Port' "$log" || true)
 [ "$ports" -ge 1 ] || ports=2
 callgrind_control -i on "$pid" >/dev/null 2>&1
-r0=$(rx_total)
+r0=$(rx_total) && [ -n "$r0" ] || exit 1
 sleep "$secs"
-r1=$(rx_total)
+r1=$(rx_total) && [ -n "$r1" ] || exit 1
 callgrind_control -d "$pid" >/dev/null 2>&1
 callgrind_control -i off "$pid" >/dev/null 2>&1
 pkts=$((r1 - r0))
