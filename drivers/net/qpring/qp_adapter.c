@@ -262,14 +262,16 @@ qp_carry(struct qp_adapter_q *ad, struct qp_slot *ss, struct qp_rx_view *v, int 
 	return QP_ST_OK;
 }
 
-/* The fault-free adapter: in order, every pending WQE completed at once. */
+/*
+ * The in-order adapter of a send queue, in three steps shared by the wire
+ * (qp_service_plain()) and the media (qp_adapter_service_sq_sink()):
+ * take the pending WQEs (A0), complete each with its status, retire them.
+ */
 static __rte_always_inline uint32_t
-qp_service_plain(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t budget)
+qp_sq_take(struct qp_hwq *sq, uint32_t budget, uint64_t *db)
 {
 	struct qp_adapter_q *ad = &sq->ad;
-	struct qp_rx_view v;
-	uint32_t n, i, head;
-	uint64_t db;
+	uint32_t n;
 
 	ad->polls++;
 	n = qp_regs_pending(&sq->regs); /* A0: pairs with R1 of the send queue */
@@ -277,29 +279,53 @@ qp_service_plain(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t b
 		ad->idle_polls++;
 		return 0;
 	}
-	if (n > budget)
-		n = budget;
-	db = qp_regs_doorbell(&sq->regs);
-	qp_rx_view_open(&v, rq);
+	*db = qp_regs_doorbell(&sq->regs);
+	return RTE_MIN(n, budget);
+}
 
-	head = ad->head;
-	for (i = 0; i < n; i++) {
-		struct qp_slot *ss = &sq->slots[(head + i) & ad->mask];
-		uint16_t st = qp_carry(ad, ss, &v, zero_copy, QP_ST_OK);
-
-		if (unlikely(st != QP_ST_OK)) {
-			ad->failed++;
-			ad->fail_bytes += ss->len;
-		}
-		/* In-service bit first, indicator last (qp_regs_clear_in_service()). */
-		if ((uintptr_t)ss == (db & QP_DB_VA_MASK))
-			qp_regs_clear_in_service(&sq->regs, db);
-		qp_slot_complete(ss, ss->len, st); /* A1 */
+static __rte_always_inline void
+qp_sq_complete(struct qp_hwq *sq, struct qp_slot *ss, uint64_t db, uint16_t st)
+{
+	if (unlikely(st != QP_ST_OK)) {
+		sq->ad.failed++;
+		sq->ad.fail_bytes += ss->len;
 	}
-	ad->head = head + n;
-	ad->done_head = ad->head;
-	ad->serviced += n;
+	/* In-service bit first, indicator last (qp_regs_clear_in_service()). */
+	if ((uintptr_t)ss == (db & QP_DB_VA_MASK))
+		qp_regs_clear_in_service(&sq->regs, db);
+	qp_slot_complete(ss, ss->len, st); /* A1 */
+}
+
+static __rte_always_inline void
+qp_sq_retire(struct qp_hwq *sq, uint32_t n)
+{
+	sq->ad.head += n;
+	sq->ad.done_head = sq->ad.head;
+	sq->ad.serviced += n;
 	qp_regs_retire(&sq->regs, n);
+}
+
+/* The fault-free adapter: in order, every pending WQE completed at once. */
+static __rte_always_inline uint32_t
+qp_service_plain(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t budget)
+{
+	struct qp_adapter_q *ad = &sq->ad;
+	struct qp_rx_view v;
+	uint32_t n, i, head, mask;
+	uint64_t db = 0;
+
+	n = qp_sq_take(sq, budget, &db);
+	if (n == 0)
+		return 0;
+	qp_rx_view_open(&v, rq);
+	head = ad->head; /* locals: the slot stores below could alias ad */
+	mask = ad->mask;
+	for (i = 0; i < n; i++) {
+		struct qp_slot *ss = &sq->slots[(head + i) & mask];
+
+		qp_sq_complete(sq, ss, db, qp_carry(ad, ss, &v, zero_copy, QP_ST_OK));
+	}
+	qp_sq_retire(sq, n);
 	qp_rx_view_close(&v);
 	return n;
 }
@@ -467,34 +493,19 @@ qp_adapter_service_sq_sink(struct qp_hwq *sq, qp_sink_fn sink, void *ctx, uint32
 {
 	struct qp_adapter_q *ad = &sq->ad;
 	uint32_t n, i;
-	uint64_t db;
+	uint64_t db = 0;
 
-	ad->polls++;
-	n = qp_regs_pending(&sq->regs); /* A0 */
-	if (n == 0) {
-		ad->idle_polls++;
-		return 0;
-	}
-	if (n > budget)
-		n = budget;
-	db = qp_regs_doorbell(&sq->regs);
+	n = qp_sq_take(sq, budget, &db);
 	for (i = 0; i < n; i++) {
 		struct qp_slot *ss = &sq->slots[(ad->head + i) & ad->mask];
 		uint16_t st = sink(ctx, ss);
 
-		if (st != QP_ST_OK) {
+		if (st != QP_ST_OK)
 			ad->medium_errors++;
-			ad->failed++;
-			ad->fail_bytes += ss->len;
-		}
-		if ((uintptr_t)ss == (db & QP_DB_VA_MASK))
-			qp_regs_clear_in_service(&sq->regs, db);
-		qp_slot_complete(ss, ss->len, st); /* A1 */
+		qp_sq_complete(sq, ss, db, st);
 	}
-	ad->head += n;
-	ad->done_head = ad->head;
-	ad->serviced += n;
-	qp_regs_retire(&sq->regs, n);
+	if (n != 0)
+		qp_sq_retire(sq, n);
 	return n;
 }
 
@@ -548,7 +559,6 @@ qp_hwq_set_faults(struct qp_hwq *q, const struct qp_faults *f, uint64_t seed)
 	__atomic_store_n(&q->faults.ooo_window, f->ooo_window, __ATOMIC_RELAXED);
 	__atomic_store_n(&q->faults.error_ppm, f->error_ppm, __ATOMIC_RELAXED);
 	__atomic_store_n(&q->faults.drop_ppm, f->drop_ppm, __ATOMIC_RELAXED);
-	q->faults.delay_ns = f->delay_ns; /* for the record; the adapter reads delay_tsc */
 	__atomic_store_n(&q->faults.delay_tsc, f->delay_tsc, __ATOMIC_RELAXED);
 	if (seed != 0)
 		q->ad.rng = seed;
