@@ -54,16 +54,6 @@ as_expired(uint64_t deadline)
 	return rte_get_timer_cycles() > deadline;
 }
 
-/* xstat "<dir>_q<q>_<what>" of @port; UINT64_MAX if absent. */
-static inline uint64_t
-as_xs(uint16_t port, const char *dir, uint16_t q, const char *what)
-{
-	char name[RTE_ETH_XSTATS_NAME_SIZE];
-
-	snprintf(name, sizeof(name), "%s_q%u_%s", dir, q, what);
-	return qpt_xstat(port, name);
-}
-
 /* The same xstat summed over queues 0..@nb_qp-1. */
 static inline uint64_t
 as_xs_sum(uint16_t port, const char *dir, uint16_t nb_qp, const char *what)
@@ -72,34 +62,8 @@ as_xs_sum(uint16_t port, const char *dir, uint16_t nb_qp, const char *what)
 	uint16_t q;
 
 	for (q = 0; q < nb_qp; q++)
-		sum += as_xs(port, dir, q, what);
+		sum += qpt_qxstat(port, dir, q, what);
 	return sum;
-}
-
-static inline struct rte_pmd_qpring_regs
-as_regs(uint16_t port, uint16_t q, enum rte_pmd_qpring_dir d)
-{
-	struct rte_pmd_qpring_regs r;
-	int ret = rte_pmd_qpring_regs_get(port, q, d, &r);
-
-	REQUIRE(ret == 0, "regs_get(port %u, q %u, dir %d) = %d", port, q, (int)d, ret);
-	return r;
-}
-
-/* Address of slot @idx of a ring, as the doorbell names it. */
-static inline uint64_t
-as_slot_va(const struct rte_pmd_qpring_regs *r, uint32_t idx)
-{
-	return r->ring_va + 32ull * (idx & (r->size - 1u));
-}
-
-static inline struct rte_eth_stats
-as_stats(uint16_t port)
-{
-	struct rte_eth_stats st;
-
-	REQUIRE(rte_eth_stats_get(port, &st) == 0, "stats of port %u", port);
-	return st;
 }
 
 /*
@@ -295,7 +259,7 @@ struct as_balance {
 static inline struct as_balance
 as_balance_get(uint16_t a, uint16_t b, uint16_t nb_qp, int b_started)
 {
-	struct rte_eth_stats sa = as_stats(a), sb = as_stats(b);
+	struct rte_eth_stats sa = qpt_stats(a), sb = qpt_stats(b);
 	struct as_balance x;
 	uint16_t q;
 
@@ -316,7 +280,7 @@ as_balance_get(uint16_t a, uint16_t b, uint16_t nb_qp, int b_started)
 	x.filtered = as_xs_sum(b, "rx", nb_qp, "mac_filter_drops");
 	x.rx_error_completions = as_xs_sum(b, "rx", nb_qp, "error_completions");
 	for (q = 0; q < nb_qp; q++) {
-		x.pending += as_regs(a, q, RTE_PMD_QPRING_SQ).pending;
+		x.pending += qpt_regs(a, q, RTE_PMD_QPRING_SQ).pending;
 		if (b_started) {
 			int n = rte_eth_rx_queue_count(b, q);
 

@@ -113,7 +113,7 @@ step_by_step(uint8_t copy)
 	check_tx_status(port, 0, RING - K, RING, "posted");
 	check_rx_status(port, 0, RING, "posted");
 	CHECK_EQ(rte_eth_tx_done_cleanup(port, 0, 0), 0);
-	r = as_regs(port, 0, RTE_PMD_QPRING_SQ);
+	r = qpt_regs(port, 0, RTE_PMD_QPRING_SQ);
 	CHECK_EQ(r.pending, K);
 	CHECK_EQ(r.done_slots, RING - K);
 	CHECK_EQ(qpt_in_use(pool), base + RING + K);
@@ -127,14 +127,14 @@ step_by_step(uint8_t copy)
 	CHECK_EQ(rte_pmd_qpring_adapter_poll(port, J), J);
 	check_tx_status(port, 0, RING - K + J, RING, "J serviced");
 	check_rx_status(port, J, RING, "J serviced");
-	CHECK_EQ(as_regs(port, 0, RTE_PMD_QPRING_SQ).pending, K - J);
+	CHECK_EQ(qpt_regs(port, 0, RTE_PMD_QPRING_SQ).pending, K - J);
 
 	/* Cleanup frees the oldest completed frames, at most free_cnt. */
 	CHECK_EQ(rte_eth_tx_done_cleanup(port, 0, 1), 1);
 	CHECK_EQ(rte_eth_tx_done_cleanup(port, 0, 2), 2);
 	CHECK_EQ(rte_eth_tx_done_cleanup(port, 0, 0), J - 3);
 	CHECK_EQ(rte_eth_tx_done_cleanup(port, 0, 0), 0);
-	CHECK_EQ(as_xs(port, "tx", 0, "completions_reaped"), J);
+	CHECK_EQ(qpt_qxstat(port, "tx", 0, "completions_reaped"), J);
 	/* The frames' mbufs went back (copy=0: the buffers they were swapped for). */
 	CHECK_EQ(qpt_in_use(pool), base + RING + K - J);
 	/* Freeing does not hand the slots back early or late. */
@@ -146,7 +146,7 @@ step_by_step(uint8_t copy)
 	check_rx_status(port, K, RING, "all serviced");
 	harvest(port, &fl, 3);
 	check_rx_status(port, K - 3, RING, "3 harvested");
-	CHECK_EQ(as_regs(port, 0, RTE_PMD_QPRING_RQ).driver_index, 3);
+	CHECK_EQ(qpt_regs(port, 0, RTE_PMD_QPRING_RQ).driver_index, 3);
 	harvest(port, &fl, K - 3);
 	check_rx_status(port, 0, RING, "all harvested");
 
@@ -154,7 +154,7 @@ step_by_step(uint8_t copy)
 	post(port, K, RING - K + 5);
 	check_tx_status(port, 0, 5, RING, "wrapped");
 	/* Only slot 4 held a frame not yet freed: reaped when reused. */
-	CHECK_EQ(as_xs(port, "tx", 0, "completions_reaped"), J + 1);
+	CHECK_EQ(qpt_qxstat(port, "tx", 0, "completions_reaped"), J + 1);
 	CHECK_EQ(rte_pmd_qpring_adapter_poll(port, UINT32_MAX), RING - K + 5);
 	check_tx_status(port, 0, RING, RING, "wrapped, serviced");
 	check_rx_status(port, RING - K + 5, RING, "wrapped, serviced");
@@ -170,7 +170,7 @@ step_by_step(uint8_t copy)
 	post(port, 2 * RING + 5, 3);
 	CHECK_EQ(rte_pmd_qpring_adapter_poll(port, UINT32_MAX), 3);
 	check_rx_status(port, RING, RING, "receive ring full, 3 missed");
-	CHECK_EQ(as_stats(port).imissed, 3);
+	CHECK_EQ(qpt_stats(port).imissed, 3);
 	harvest(port, &fl, RING);
 	check_rx_status(port, 0, RING, "receive ring emptied");
 
@@ -192,7 +192,7 @@ step_by_step(uint8_t copy)
 	check_tx_status(port, 0, RING, RING, "restarted, serviced");
 	check_rx_status(port, K, RING, "restarted, serviced");
 	harvest(port, &fl, K);
-	CHECK_EQ(as_stats(port).oerrors, 0);
+	CHECK_EQ(qpt_stats(port).oerrors, 0);
 
 	as_destroy("net_qpring_d");
 	CHECK_EQ(qpt_in_use(pool), base);

@@ -92,7 +92,7 @@ sender_idle(uint16_t a)
 	uint16_t q;
 
 	for (q = 0; q < NB_QP; q++) {
-		struct rte_pmd_qpring_regs r = as_regs(a, q, RTE_PMD_QPRING_SQ);
+		struct rte_pmd_qpring_regs r = qpt_regs(a, q, RTE_PMD_QPRING_SQ);
 
 		if (r.pending != 0 || r.done_slots != r.size)
 			return 0;
@@ -208,8 +208,8 @@ fault_run(const struct fault_case *c, struct run_result *res)
 	/* Every frame accounted for. */
 	x = as_balance_get(a, b, NB_QP, 1);
 	as_balance_check(&x, c->name);
-	sa = as_stats(a);
-	sb = as_stats(b);
+	sa = qpt_stats(a);
+	sb = qpt_stats(b);
 	CHECK_EQ(x.posted, sent[0] + sent[1]);
 	if (x.f_errors == 0)
 		CHECK_EQ(sa.obytes, as_bytes(sent[0]) + as_bytes(sent[1]));
@@ -401,14 +401,14 @@ manual_delay(void)
 			lead++;
 		CHECK(lead == steps[i].done && map >> lead == 0,
 		      "step %u: done map %#" PRIx64 ", want %u leading", i, map, steps[i].done);
-		CHECK_EQ(as_regs(port, 0, RTE_PMD_QPRING_SQ).pending, steps[i].pending);
+		CHECK_EQ(qpt_regs(port, 0, RTE_PMD_QPRING_SQ).pending, steps[i].pending);
 		if (i == 0) {
 			/* Held slots are not the driver's: nothing to clean. */
 			CHECK_EQ(rte_eth_tx_done_cleanup(port, 0, 0), 0);
 		}
 	}
-	CHECK_EQ(as_xs(port, "tx", 0, "fault_delayed_batches"), 2);
-	CHECK_EQ(as_xs(port, "tx", 0, "adapter_serviced"), 8);
+	CHECK_EQ(qpt_qxstat(port, "tx", 0, "fault_delayed_batches"), 2);
+	CHECK_EQ(qpt_qxstat(port, "tx", 0, "adapter_serviced"), 8);
 	CHECK_EQ(rte_eth_tx_done_cleanup(port, 0, 0), 8);
 	CHECK_EQ(qpt_rx_all(port, 0, m, SMALL, 4), 8);
 	as_flow_take(&fl, m, 8);
@@ -465,7 +465,7 @@ time_delay(void)
 	CHECK(t_done - t0 >= want, "completed after %" PRIu64 " cycles, before the %" PRIu64
 	      " of 50 ms", t_done - t0, want);
 	CHECK(calls > 1, "held for %" PRIu64 " adapter calls", calls);
-	CHECK_EQ(as_xs(port, "tx", 0, "fault_delayed_batches"), 1);
+	CHECK_EQ(qpt_qxstat(port, "tx", 0, "fault_delayed_batches"), 1);
 	CHECK_EQ(qpt_rx_all(port, 0, m, SMALL, 4), N);
 	as_flow_take(&fl, m, N);
 	CHECK_EQ(fl.bad, 0);
@@ -559,13 +559,13 @@ manual_ooo(void)
 		      ")", round, took, lead, map);
 		k += took;
 		stalls += took < SMALL;
-		CHECK_EQ(as_xs(port, "tx", 0, "ring_full_stalls"), stalls);
+		CHECK_EQ(qpt_qxstat(port, "tx", 0, "ring_full_stalls"), stalls);
 		/* Slots just written are the adapter's; the rest as they were. */
 		prev = lead == SMALL ? 0 : map >> lead;
 		CHECK_EQ(tx_done_map(port, SMALL), prev);
 	}
 	CHECK(holes > 0, "seed 42 made no hole in %u rounds", ROUNDS);
-	CHECK_EQ(as_xs(port, "tx", 0, "fault_reordered_completions"), reordered);
+	CHECK_EQ(qpt_qxstat(port, "tx", 0, "fault_reordered_completions"), reordered);
 	CHECK_EQ(fl.bad, 0);
 	printf("  %u rounds: %u with holes, %" PRIu64 " completions ahead of an older one\n",
 	       ROUNDS, holes, reordered);
@@ -605,10 +605,10 @@ runtime_set(void)
 	post(port, &k, K);
 	CHECK_EQ(rte_pmd_qpring_adapter_poll(port, UINT32_MAX), K);
 	CHECK_EQ(rte_eth_rx_queue_count(port, 0), 0);
-	CHECK_EQ(as_xs(port, "tx", 0, "fault_error_completions"), K);
+	CHECK_EQ(qpt_qxstat(port, "tx", 0, "fault_error_completions"), K);
 	CHECK_EQ(rte_eth_tx_done_cleanup(port, 0, 0), K);
-	CHECK_EQ(as_xs(port, "tx", 0, "error_completions"), K);
-	st = as_stats(port);
+	CHECK_EQ(qpt_qxstat(port, "tx", 0, "error_completions"), K);
+	st = qpt_stats(port);
 	CHECK_EQ(st.oerrors, K);
 	CHECK_EQ(st.opackets, 0);
 	CHECK_EQ(st.obytes, 0);
@@ -617,9 +617,9 @@ runtime_set(void)
 	post(port, &k, K);
 	CHECK_EQ(rte_pmd_qpring_adapter_poll(port, UINT32_MAX), K);
 	CHECK_EQ(rte_eth_rx_queue_count(port, 0), 0);
-	CHECK_EQ(as_xs(port, "tx", 0, "fault_wire_drops"), K);
-	CHECK_EQ(as_xs(port, "tx", 0, "fault_error_completions"), K);
-	st = as_stats(port);
+	CHECK_EQ(qpt_qxstat(port, "tx", 0, "fault_wire_drops"), K);
+	CHECK_EQ(qpt_qxstat(port, "tx", 0, "fault_error_completions"), K);
+	st = qpt_stats(port);
 	/* Lost on the wire: sent, not an output error. */
 	CHECK_EQ(st.oerrors, K);
 	CHECK_EQ(st.opackets, K);
@@ -633,7 +633,7 @@ runtime_set(void)
 	as_flow_take(&fl, m, K);
 	CHECK_EQ(fl.bad, 0);
 	CHECK_EQ(fl.next, 3 * K); /* the last K, frames 2K..3K-1 */
-	st = as_stats(port);
+	st = qpt_stats(port);
 	CHECK_EQ(st.opackets, 2 * K);
 	CHECK_EQ(st.ipackets, K);
 	CHECK_EQ(st.oerrors, K);
@@ -696,7 +696,7 @@ inline_delay_progress(void)
 		as_flow_take(&fl, m, n);
 	}
 	CHECK(k == TOTAL, "%u of %u frames sent in %u tx bursts (ring_full_stalls %" PRIu64 ")",
-	      k, TOTAL, calls, as_xs(port, "tx", 0, "ring_full_stalls"));
+	      k, TOTAL, calls, qpt_qxstat(port, "tx", 0, "ring_full_stalls"));
 	/* Finish by hand whatever is still held, then everything is back. */
 	CHECK_EQ(rte_pmd_qpring_adapter_poll(port, UINT32_MAX) >= 0, 1);
 	CHECK_EQ(rte_pmd_qpring_adapter_poll(port, UINT32_MAX) >= 0, 1);
@@ -735,16 +735,16 @@ rx_error_not_delivered(void)
 	CHECK_EQ(rte_pmd_qpring_faults_set(port, &half), 0);
 	post(port, &k, SMALL);
 	CHECK_EQ(rte_pmd_qpring_adapter_poll(port, UINT32_MAX), SMALL);
-	ferr = as_xs(port, "tx", 0, "fault_error_completions");
-	st = as_stats(port);
+	ferr = qpt_qxstat(port, "tx", 0, "fault_error_completions");
+	st = qpt_stats(port);
 	CHECK_EQ(st.imissed, SMALL - ferr);
-	CHECK_EQ(as_xs(port, "tx", 0, "fault_rx_error_completions"), 0);
+	CHECK_EQ(qpt_qxstat(port, "tx", 0, "fault_rx_error_completions"), 0);
 	CHECK_EQ(qpt_rx_all(port, 0, m, SMALL, 4), SMALL);
 	as_flow_take(&fl, m, SMALL);
 	CHECK_EQ(fl.bad, 0);
-	st = as_stats(port);
+	st = qpt_stats(port);
 	CHECK_EQ(st.ierrors, 0);
-	CHECK_EQ(as_xs(port, "rx", 0, "error_completions"), 0);
+	CHECK_EQ(qpt_qxstat(port, "rx", 0, "error_completions"), 0);
 	as_destroy("net_qpring_fx");
 	CHECK_EQ(qpt_in_use(pool), base);
 }

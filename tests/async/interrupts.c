@@ -169,7 +169,7 @@ rx_interrupts(const char *mode)
 	CHECK_EQ(events(10, NULL), 0);
 	harvest(b, &fl1, 5);
 	CHECK_EQ(rte_eth_dev_rx_intr_disable(b, 0), 0);
-	CHECK_EQ(as_stats(b).ipackets, sent0 + sent1);
+	CHECK_EQ(qpt_stats(b).ipackets, sent0 + sent1);
 
 	/* The eventfds live while the port is started. */
 	CHECK_EQ(rte_eth_dev_rx_intr_ctl_q(b, 0, RTE_EPOLL_PER_THREAD, RTE_INTR_EVENT_DEL, NULL),
@@ -322,13 +322,13 @@ monitor(void)
 	CHECK_EQ(pmc.fn(QP_IND_POSTED, pmc.opaque), 0);
 
 	for (step = 0; step < 2 * SMALL + 3; step++) {
-		struct rte_pmd_qpring_regs r = as_regs(port, 0, RTE_PMD_QPRING_RQ);
+		struct rte_pmd_qpring_regs r = qpt_regs(port, 0, RTE_PMD_QPRING_RQ);
 		uint16_t ind;
 
 		memset(&pmc, 0, sizeof(pmc));
 		CHECK_EQ(rte_eth_get_monitor_addr(port, 0, &pmc), 0);
 		CHECK_EQ(r.driver_index, step);
-		CHECK_EQ((uintptr_t)pmc.addr, as_slot_va(&r, r.driver_index) + 30);
+		CHECK_EQ((uintptr_t)pmc.addr, qpt_slot_va(&r, r.driver_index) + 30);
 		CHECK_EQ(pmc.size, sizeof(uint16_t));
 		ind = __atomic_load_n((const uint16_t *)pmc.addr, __ATOMIC_ACQUIRE);
 		CHECK_EQ(ind, QP_IND_POSTED);

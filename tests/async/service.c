@@ -88,7 +88,7 @@ wait_serviced(uint16_t port, uint16_t nb_qp)
 	uint16_t q;
 
 	for (q = 0; q < nb_qp; q++)
-		while (as_regs(port, q, RTE_PMD_QPRING_SQ).pending != 0 && !as_expired(dl))
+		while (qpt_regs(port, q, RTE_PMD_QPRING_SQ).pending != 0 && !as_expired(dl))
 			rte_pause();
 }
 
@@ -153,49 +153,49 @@ no_service_lcore(void)
 
 		as_flow_init(&fl[q], 0, q, 1);
 		send_all(a, q, 0, 0, FIRST);
-		r = as_regs(a, q, RTE_PMD_QPRING_SQ);
+		r = qpt_regs(a, q, RTE_PMD_QPRING_SQ);
 		CHECK_EQ(r.pending, FIRST);
 		CHECK_EQ(r.in_service, 1);
-		CHECK_EQ(r.doorbell_va, as_slot_va(&r, FIRST - 1));
+		CHECK_EQ(r.doorbell_va, qpt_slot_va(&r, FIRST - 1));
 		CHECK_EQ(r.driver_index, FIRST);
 		CHECK_EQ(r.adapter_index, 0);
 		CHECK_EQ(r.done_slots, RING - FIRST);
-		CHECK_EQ(as_xs(a, "tx", q, "adapter_polls"), 0);
-		CHECK_EQ(as_xs(a, "tx", q, "adapter_serviced"), 0);
+		CHECK_EQ(qpt_qxstat(a, "tx", q, "adapter_polls"), 0);
+		CHECK_EQ(qpt_qxstat(a, "tx", q, "adapter_serviced"), 0);
 	}
 	rx_nothing(b, fl, NB_QP, 20);
 	for (q = 0; q < NB_QP; q++) {
 		CHECK_EQ(rte_eth_rx_queue_count(b, q), 0);
-		CHECK_EQ(as_xs(b, "rx", q, "adapter_completions"), 0);
+		CHECK_EQ(qpt_qxstat(b, "rx", q, "adapter_completions"), 0);
 	}
-	st = as_stats(a);
+	st = qpt_stats(a);
 	CHECK_EQ(st.opackets, NB_QP * FIRST);
 	CHECK_EQ(st.oerrors, 0);
 
 	/* The application runs the service on lcore 0, one call at a time. */
 	CHECK_EQ(rte_service_run_iter_on_app_lcore(ida, 1), 0);
 	for (q = 0; q < NB_QP; q++) {
-		CHECK_EQ(as_regs(a, q, RTE_PMD_QPRING_SQ).pending, FIRST - QPRING_SERVICE_BUDGET);
-		CHECK_EQ(as_xs(a, "tx", q, "adapter_serviced"), QPRING_SERVICE_BUDGET);
-		CHECK_EQ(as_xs(a, "tx", q, "adapter_polls"), 1);
+		CHECK_EQ(qpt_regs(a, q, RTE_PMD_QPRING_SQ).pending, FIRST - QPRING_SERVICE_BUDGET);
+		CHECK_EQ(qpt_qxstat(a, "tx", q, "adapter_serviced"), QPRING_SERVICE_BUDGET);
+		CHECK_EQ(qpt_qxstat(a, "tx", q, "adapter_polls"), 1);
 		CHECK_EQ(rte_eth_rx_queue_count(b, q), QPRING_SERVICE_BUDGET);
 	}
 	CHECK_EQ(rte_service_run_iter_on_app_lcore(ida, 1), 0);
 	for (q = 0; q < NB_QP; q++) {
-		struct rte_pmd_qpring_regs r = as_regs(a, q, RTE_PMD_QPRING_SQ);
+		struct rte_pmd_qpring_regs r = qpt_regs(a, q, RTE_PMD_QPRING_SQ);
 
 		CHECK_EQ(r.pending, 0);
 		CHECK_EQ(r.in_service, 0);
 		CHECK_EQ(r.adapter_index, FIRST);
 		CHECK_EQ(r.done_slots, RING);
-		CHECK_EQ(as_xs(a, "tx", q, "adapter_serviced"), FIRST);
-		CHECK_EQ(as_xs(a, "tx", q, "adapter_polls"), 2);
+		CHECK_EQ(qpt_qxstat(a, "tx", q, "adapter_serviced"), FIRST);
+		CHECK_EQ(qpt_qxstat(a, "tx", q, "adapter_polls"), 2);
 		CHECK_EQ(rte_eth_rx_queue_count(b, q), FIRST);
 		rx_until(b, &fl[q], FIRST, AS_WAIT_MS);
 		CHECK_EQ(fl[q].got, FIRST);
 		/* More, for the service lcore to come. */
 		send_all(a, q, 0, FIRST, MORE);
-		CHECK_EQ(as_regs(a, q, RTE_PMD_QPRING_SQ).pending, MORE);
+		CHECK_EQ(qpt_regs(a, q, RTE_PMD_QPRING_SQ).pending, MORE);
 	}
 
 	/* A service lcore appears; the application maps the services to it. */
@@ -209,17 +209,17 @@ no_service_lcore(void)
 		      fl[q].got, fl[q].bad);
 	}
 	wait_serviced(a, NB_QP);
-	st = as_stats(a);
+	st = qpt_stats(a);
 	CHECK_EQ(st.opackets, NB_QP * (FIRST + MORE));
 	CHECK_EQ(st.obytes, NB_QP * as_bytes(FIRST + MORE));
 	CHECK_EQ(st.oerrors, 0);
-	st = as_stats(b);
+	st = qpt_stats(b);
 	CHECK_EQ(st.ipackets, NB_QP * (FIRST + MORE));
 	CHECK_EQ(st.ibytes, NB_QP * as_bytes(FIRST + MORE));
 	CHECK_EQ(st.imissed, 0);
 	CHECK_EQ(st.ierrors, 0);
 	for (q = 0; q < NB_QP; q++)
-		CHECK_EQ(as_xs(a, "tx", q, "adapter_serviced"), FIRST + MORE);
+		CHECK_EQ(qpt_qxstat(a, "tx", q, "adapter_serviced"), FIRST + MORE);
 
 	as_destroy("net_qpring_na");
 	as_destroy("net_qpring_nb");
@@ -322,8 +322,8 @@ four_qps(void)
 		struct rte_eth_stats so, si;
 
 		wait_serviced(port[d], NB_QP);
-		so = as_stats(port[d]);
-		si = as_stats(port[!d]);
+		so = qpt_stats(port[d]);
+		si = qpt_stats(port[!d]);
 		CHECK_EQ(so.opackets, NB_QP * N);
 		CHECK_EQ(so.obytes, NB_QP * as_bytes(N));
 		CHECK_EQ(so.oerrors, 0);
@@ -333,7 +333,7 @@ four_qps(void)
 		CHECK_EQ(si.ierrors, 0);
 		CHECK_EQ(si.rx_nombuf, 0);
 		for (q = 0; q < NB_QP; q++) {
-			struct rte_pmd_qpring_regs r = as_regs(port[d], q, RTE_PMD_QPRING_SQ);
+			struct rte_pmd_qpring_regs r = qpt_regs(port[d], q, RTE_PMD_QPRING_SQ);
 			struct as_flow *f = &fl[d][q];
 
 			CHECK(f->got == N && f->bad == 0, "flow %u q%u: %u received, %u bad", d, q,
@@ -341,24 +341,24 @@ four_qps(void)
 			CHECK_EQ(f->bytes, as_bytes(N));
 			CHECK_EQ(so.q_opackets[q], N);
 			CHECK_EQ(si.q_ipackets[q], N);
-			CHECK_EQ(as_xs(port[d], "tx", q, "wqes_posted"), N);
-			CHECK_EQ(as_xs(port[d], "tx", q, "doorbells"), tx_calls[d][q]);
-			CHECK_EQ(as_xs(port[d], "tx", q, "adapter_serviced"), N);
-			CHECK_EQ(as_xs(port[d], "tx", q, "completions_reaped"), N - RING);
-			CHECK_EQ(as_xs(port[d], "tx", q, "error_completions"), 0);
-			CHECK_EQ(as_xs(port[d], "tx", q, "no_link_drops"), 0);
+			CHECK_EQ(qpt_qxstat(port[d], "tx", q, "wqes_posted"), N);
+			CHECK_EQ(qpt_qxstat(port[d], "tx", q, "doorbells"), tx_calls[d][q]);
+			CHECK_EQ(qpt_qxstat(port[d], "tx", q, "adapter_serviced"), N);
+			CHECK_EQ(qpt_qxstat(port[d], "tx", q, "completions_reaped"), N - RING);
+			CHECK_EQ(qpt_qxstat(port[d], "tx", q, "error_completions"), 0);
+			CHECK_EQ(qpt_qxstat(port[d], "tx", q, "no_link_drops"), 0);
 			CHECK_EQ(r.pending, 0);
 			CHECK_EQ(r.in_service, 0);
 			CHECK_EQ(r.driver_index, N);
 			CHECK_EQ(r.adapter_index, N);
-			CHECK_EQ(r.doorbell_va, as_slot_va(&r, N - 1));
+			CHECK_EQ(r.doorbell_va, qpt_slot_va(&r, N - 1));
 			CHECK_EQ(r.done_slots, RING);
-			r = as_regs(port[!d], q, RTE_PMD_QPRING_RQ);
-			CHECK_EQ(as_xs(port[!d], "rx", q, "adapter_completions"), N);
-			CHECK_EQ(as_xs(port[!d], "rx", q, "completions_reaped"), N);
-			CHECK_EQ(as_xs(port[!d], "rx", q, "doorbells"), 1 + rx_calls[d][q]);
-			CHECK_EQ(as_xs(port[!d], "rx", q, "wqes_posted"), RING + N);
-			CHECK_EQ(as_xs(port[!d], "rx", q, "no_buffer_drops"), 0);
+			r = qpt_regs(port[!d], q, RTE_PMD_QPRING_RQ);
+			CHECK_EQ(qpt_qxstat(port[!d], "rx", q, "adapter_completions"), N);
+			CHECK_EQ(qpt_qxstat(port[!d], "rx", q, "completions_reaped"), N);
+			CHECK_EQ(qpt_qxstat(port[!d], "rx", q, "doorbells"), 1 + rx_calls[d][q]);
+			CHECK_EQ(qpt_qxstat(port[!d], "rx", q, "wqes_posted"), RING + N);
+			CHECK_EQ(qpt_qxstat(port[!d], "rx", q, "no_buffer_drops"), 0);
 			CHECK_EQ(r.pending, RING);
 			CHECK_EQ(r.done_slots, 0);
 			CHECK_EQ(r.driver_index, N);
@@ -409,19 +409,19 @@ paused(void)
 		struct rte_pmd_qpring_regs r;
 
 		as_flow_init(&fl[q], 0, q, 1);
-		polls[q] = as_xs(a, "tx", q, "adapter_polls");
+		polls[q] = qpt_qxstat(a, "tx", q, "adapter_polls");
 		send_all(a, q, 0, 0, K);
-		r = as_regs(a, q, RTE_PMD_QPRING_SQ);
+		r = qpt_regs(a, q, RTE_PMD_QPRING_SQ);
 		CHECK_EQ(r.pending, K);
 		CHECK_EQ(r.in_service, 1);
-		CHECK_EQ(r.doorbell_va, as_slot_va(&r, K - 1));
+		CHECK_EQ(r.doorbell_va, qpt_slot_va(&r, K - 1));
 		CHECK_EQ(r.adapter_index, 0);
 		CHECK_EQ(r.done_slots, RING - K);
 	}
 	rx_nothing(b, fl, NB_QP, 20);
 	for (q = 0; q < NB_QP; q++) {
-		CHECK_EQ(as_xs(a, "tx", q, "adapter_polls"), polls[q]);
-		CHECK_EQ(as_regs(a, q, RTE_PMD_QPRING_SQ).pending, K);
+		CHECK_EQ(qpt_qxstat(a, "tx", q, "adapter_polls"), polls[q]);
+		CHECK_EQ(qpt_regs(a, q, RTE_PMD_QPRING_SQ).pending, K);
 	}
 
 	service_give_back(ida);
@@ -432,7 +432,7 @@ paused(void)
 	}
 	wait_serviced(a, NB_QP);
 	for (q = 0; q < NB_QP; q++)
-		CHECK_EQ(as_regs(a, q, RTE_PMD_QPRING_SQ).pending, 0);
+		CHECK_EQ(qpt_regs(a, q, RTE_PMD_QPRING_SQ).pending, 0);
 
 	/* Off again, K more each, and stop the sender with them pending. */
 	service_take_away(ida);
@@ -444,13 +444,13 @@ paused(void)
 	CHECK_EQ(qpt_in_use(pool), base + 3u * NB_QP * RING);
 	CHECK_EQ(rte_eth_dev_stop(a), 0);
 	for (q = 0; q < NB_QP; q++) {
-		struct rte_pmd_qpring_regs r = as_regs(a, q, RTE_PMD_QPRING_SQ);
+		struct rte_pmd_qpring_regs r = qpt_regs(a, q, RTE_PMD_QPRING_SQ);
 
-		CHECK_EQ(as_xs(a, "tx", q, "flushed_wqes"), K);
+		CHECK_EQ(qpt_qxstat(a, "tx", q, "flushed_wqes"), K);
 		CHECK_EQ(r.pending, 0);
 		CHECK_EQ(r.done_slots, 0); /* stopped: parked, no slot usable */
 	}
-	st = as_stats(a);
+	st = qpt_stats(a);
 	/* Flushed WQEs never left: oerrors, not opackets. */
 	CHECK_EQ(st.opackets, NB_QP * K);
 	CHECK_EQ(st.oerrors, NB_QP * K);
@@ -474,7 +474,7 @@ paused(void)
 		      q, fl2[q].got, fl2[q].bad);
 	}
 	wait_serviced(a, NB_QP);
-	st = as_stats(b);
+	st = qpt_stats(b);
 	CHECK_EQ(st.ipackets, NB_QP * 2u * K);
 	CHECK_EQ(st.imissed, 0);
 	CHECK_EQ(st.ierrors, 0);

@@ -24,7 +24,7 @@ sender_idle(uint16_t port)
 	uint16_t q;
 
 	for (q = 0; q < NB_QP; q++) {
-		struct rte_pmd_qpring_regs r = as_regs(port, q, RTE_PMD_QPRING_SQ);
+		struct rte_pmd_qpring_regs r = qpt_regs(port, q, RTE_PMD_QPRING_SQ);
 
 		if (r.pending != 0 || r.done_slots != r.size)
 			return 0;
@@ -118,7 +118,7 @@ main(void)
 		as_balance_check(&x, what);
 		CHECK_EQ(x.posted, posted);
 		CHECK_EQ(x.ipackets, got);
-		CHECK_EQ(as_stats(port[!d]).ibytes, bytes);
+		CHECK_EQ(qpt_stats(port[!d]).ibytes, bytes);
 		CHECK_EQ(x.pending, 0);
 		CHECK_EQ(x.waiting, 0);
 		CHECK_EQ(x.no_link, 0);

@@ -391,6 +391,54 @@ qpt_frame_segs(struct rte_mempool *mp, uint32_t seq, uint32_t len, uint16_t nb_s
 	return head;
 }
 
+/* Probe vdev @name with @args; the test stops if that fails. */
+static inline uint16_t
+qpt_probe(const char *name, const char *args)
+{
+	int port = qpt_vdev(name, args);
+
+	REQUIRE(port >= 0, "probe %s,%s: %d", name, args, port);
+	return (uint16_t)port;
+}
+
+/* Per-queue xstat "<dir>_q<q>_<what>" of @port; UINT64_MAX if absent. */
+static inline uint64_t
+qpt_qxstat(uint16_t port, const char *dir, uint16_t q, const char *what)
+{
+	char name[RTE_ETH_XSTATS_NAME_SIZE];
+
+	snprintf(name, sizeof(name), "%s_q%u_%s", dir, q, what);
+	return qpt_xstat(port, name);
+}
+
+/* One queue's register file (PMD API); the test stops if it cannot be read. */
+static inline struct rte_pmd_qpring_regs
+qpt_regs(uint16_t port, uint16_t q, enum rte_pmd_qpring_dir d)
+{
+	struct rte_pmd_qpring_regs r;
+	int ret = rte_pmd_qpring_regs_get(port, q, d, &r);
+
+	REQUIRE(ret == 0, "regs_get(port %u, q %u, dir %d) = %d", port, q, (int)d, ret);
+	return r;
+}
+
+/* Address of slot @idx of a ring (modulo its size), as the doorbell names it. */
+static inline uint64_t
+qpt_slot_va(const struct rte_pmd_qpring_regs *r, uint32_t idx)
+{
+	return r->ring_va + 32ull * (idx & (r->size - 1u));
+}
+
+/* Basic stats of @port; the test stops if they cannot be read. */
+static inline struct rte_eth_stats
+qpt_stats(uint16_t port)
+{
+	struct rte_eth_stats st;
+
+	REQUIRE(rte_eth_stats_get(port, &st) == 0, "stats of port %u", port);
+	return st;
+}
+
 /* Stop and close the port of vdev @name if it has one, then remove the
  * vdev, so that the name can be probed again. Returns rte_vdev_uninit()'s.
  */

@@ -19,15 +19,6 @@ static const char *const dst_name[D_NR] = { "own", "other unicast", "broadcast",
 
 static struct rte_mempool *mp;
 
-static uint16_t
-probe(const char *name, const char *args)
-{
-	int port = qpt_vdev(name, args);
-
-	REQUIRE(port >= 0, "probe %s,%s: %d", name, args, port);
-	return (uint16_t)port;
-}
-
 static struct rte_ether_addr
 mac(const char *s)
 {
@@ -100,8 +91,8 @@ test_filters(void)
 		{ 0, 1, { 1, 0, 1, 1, 1 } },
 		{ 1, 1, { 1, 1, 1, 1, 1 } },
 	};
-	uint16_t a = probe("net_qpring_fa", "");
-	uint16_t b = probe("net_qpring_fb", "peer=net_qpring_fa,mac=02:00:00:00:0b:01");
+	uint16_t a = qpt_probe("net_qpring_fa", "");
+	uint16_t b = qpt_probe("net_qpring_fb", "peer=net_qpring_fa,mac=02:00:00:00:0b:01");
 	struct rte_ether_addr d[D_NR], old, now;
 	unsigned int i, k;
 	char what[128];
@@ -224,7 +215,7 @@ test_mtu(void)
 	/* Jumbo buffers: 9216 bytes of room after the headroom. */
 	struct rte_mempool *jumbo = qpt_pool("jumbo", 1024, RTE_PKTMBUF_HEADROOM + 9216);
 	struct rte_mempool *txp = qpt_pool("jumbo_tx", 256, RTE_PKTMBUF_HEADROOM + 10240);
-	uint16_t a = probe("net_qpring_ma", ""), b = probe("net_qpring_mb", "peer=net_qpring_ma");
+	uint16_t a = qpt_probe("net_qpring_ma", ""), b = qpt_probe("net_qpring_mb", "peer=net_qpring_ma");
 	struct rte_eth_dev_info info;
 	struct rte_eth_conf conf;
 	uint16_t mtu = 0, last = 1500;
@@ -328,7 +319,7 @@ test_mbuf_size(void)
 	/* 1000 bytes of room: frames up to an MTU of 982. */
 	struct rte_mempool *small = qpt_pool("small", 512, RTE_PKTMBUF_HEADROOM + 1000);
 	struct rte_mempool *big = qpt_pool("big", 512, RTE_PKTMBUF_HEADROOM + 9216);
-	uint16_t c = probe("net_qpring_mc", "");
+	uint16_t c = qpt_probe("net_qpring_mc", "");
 	struct rte_eth_conf conf;
 	uint16_t mtu = 0;
 	int ret;

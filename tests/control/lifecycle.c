@@ -14,25 +14,6 @@
 
 static struct rte_mempool *mp;
 
-static uint16_t
-probe(const char *name, const char *args)
-{
-	int port = qpt_vdev(name, args);
-
-	REQUIRE(port >= 0, "probe %s,%s: %d", name, args, port);
-	return (uint16_t)port;
-}
-
-static struct rte_eth_stats
-stats(uint16_t port)
-{
-	struct rte_eth_stats st;
-
-	memset(&st, 0, sizeof(st));
-	CHECK(rte_eth_stats_get(port, &st) == 0, "stats_get %u", port);
-	return st;
-}
-
 /*
  * Ethdev's definitions: opackets counts frames transmitted, oerrors frames
  * that failed; every frame a Tx burst took is one or the other, never both.
@@ -40,7 +21,7 @@ stats(uint16_t port)
 static void
 check_tx_accounting(uint16_t port, uint64_t taken, uint64_t failed, const char *what)
 {
-	struct rte_eth_stats st = stats(port);
+	struct rte_eth_stats st = qpt_stats(port);
 
 	CHECK(st.oerrors == failed, "%s: oerrors %" PRIu64 ", want %" PRIu64, what, st.oerrors,
 	      failed);
@@ -53,7 +34,7 @@ check_tx_accounting(uint16_t port, uint64_t taken, uint64_t failed, const char *
 static void
 test_loopback_cycles(void)
 {
-	uint16_t port = probe("net_qpring_l0", "");
+	uint16_t port = qpt_probe("net_qpring_l0", "");
 	struct rte_eth_stats st;
 	unsigned int i, bad;
 	uint32_t n;
@@ -70,7 +51,7 @@ test_loopback_cycles(void)
 		CHECK(n == BURST, "cycle %u: sent %u", i, n);
 		n = ctl_recv(port, 0, BURST * 2, LEN, i * BURST, &bad);
 		CHECK(n == BURST && bad == 0, "cycle %u: received %u, %u bad", i, n, bad);
-		st = stats(port);
+		st = qpt_stats(port);
 		CHECK(st.opackets == (i + 1) * BURST && st.ipackets == (i + 1) * BURST,
 		      "cycle %u: opackets %" PRIu64 " ipackets %" PRIu64, i, st.opackets,
 		      st.ipackets);
@@ -90,11 +71,11 @@ test_loopback_cycles(void)
 
 	QPT_CASE("stopped port: stop again is harmless, stats still readable");
 	CHECK(rte_eth_dev_stop(port) == 0, "second stop");
-	st = stats(port);
+	st = qpt_stats(port);
 	CHECK_EQ(st.opackets, CYCLES * BURST);
 	CHECK_EQ(st.ipackets, CYCLES * BURST);
 	CHECK(rte_eth_stats_reset(port) == 0, "stats_reset");
-	st = stats(port);
+	st = qpt_stats(port);
 	CHECK(st.opackets == 0 && st.ipackets == 0 && st.obytes == 0 && st.ibytes == 0,
 	      "stats not zero after reset");
 	CHECK(rte_eth_dev_start(port) == 0, "start after reset of stats");
@@ -102,7 +83,7 @@ test_loopback_cycles(void)
 	CHECK_EQ(n, 5);
 	n = ctl_recv(port, 0, 64, LEN, 0, &bad);
 	CHECK(n == 5 && bad == 0, "received %u, %u bad", n, bad);
-	st = stats(port);
+	st = qpt_stats(port);
 	CHECK(st.opackets == 5 && st.ipackets == 5, "opackets %" PRIu64 " ipackets %" PRIu64,
 	      st.opackets, st.ipackets);
 	CHECK(rte_eth_dev_stop(port) == 0, "stop");
@@ -117,7 +98,7 @@ test_loopback_cycles(void)
 static void
 test_cable_cycles(const char *an, const char *a_args, const char *bn, const char *b_args)
 {
-	uint16_t a = probe(an, a_args), b = probe(bn, b_args);
+	uint16_t a = qpt_probe(an, a_args), b = qpt_probe(bn, b_args);
 	struct rte_eth_stats sa, sb;
 	unsigned int i, bad;
 	uint32_t n;
@@ -141,8 +122,8 @@ test_cable_cycles(const char *an, const char *a_args, const char *bn, const char
 		CHECK(qpt_in_use(mp) == 0, "cycle %u: %u mbufs in use after stop", i,
 		      qpt_in_use(mp));
 	}
-	sa = stats(a);
-	sb = stats(b);
+	sa = qpt_stats(a);
+	sb = qpt_stats(b);
 	CHECK(sa.opackets == CYCLES * BURST && sb.ipackets == CYCLES * BURST,
 	      "a->b: opackets %" PRIu64 " ipackets %" PRIu64, sa.opackets, sb.ipackets);
 	CHECK(sb.opackets == CYCLES * BURST / 2 && sa.ipackets == CYCLES * BURST / 2,
@@ -163,7 +144,7 @@ test_link(void)
 		{ 0, 0 }, { 1, 0 }, { 1, 1 }, { 0, 1 }, { 1, 1 }, { 1, 0 }, { 0, 0 }, { 0, 1 },
 		{ 0, 0 },
 	};
-	uint16_t a = probe("net_qpring_la", ""), b = probe("net_qpring_lb", "peer=net_qpring_la");
+	uint16_t a = qpt_probe("net_qpring_la", ""), b = qpt_probe("net_qpring_lb", "peer=net_qpring_la");
 	int as = 0, bs = 0;
 	unsigned int i;
 
@@ -205,14 +186,14 @@ test_link(void)
 		CHECK_EQ(ctl_link(a), RTE_ETH_LINK_UP);
 		n = ctl_recv(b, 0, 64, LEN, 0, &bad);
 		CHECK(n == 0, "b received %u frames sent while it was stopped", n);
-		CHECK_EQ(stats(b).ipackets, 0);
+		CHECK_EQ(qpt_stats(b).ipackets, 0);
 		/* and traffic is back */
 		n = ctl_send(a, 0, mp, 16, LEN, NULL, 100);
 		CHECK_EQ(n, 16);
 		n = ctl_recv(b, 0, 64, LEN, 100, &bad);
 		CHECK(n == 16 && bad == 0, "b received %u, %u bad", n, bad);
 		check_tx_accounting(a, 32, 16, "peer back");
-		CHECK_EQ(stats(b).ipackets, 16);
+		CHECK_EQ(qpt_stats(b).ipackets, 16);
 	}
 
 	QPT_CASE("link: the peer closes, then comes back");
@@ -227,7 +208,7 @@ test_link(void)
 		CHECK_EQ(n, 8);
 		CHECK_EQ(qpt_xstat(a, "tx_q0_no_link_drops"), 24);
 		CHECK(rte_vdev_uninit("net_qpring_lb") == 0, "uninit lb");
-		b = probe("net_qpring_lb", "peer=net_qpring_la");
+		b = qpt_probe("net_qpring_lb", "peer=net_qpring_la");
 		REQUIRE(qpt_start(b, 1, RING, mp) == 0, "start new b");
 		CHECK(ctl_link(a) == RTE_ETH_LINK_UP && ctl_link(b) == RTE_ETH_LINK_UP,
 		      "links after re-cabling: a %d b %d", ctl_link(a), ctl_link(b));
@@ -243,7 +224,7 @@ test_link(void)
 
 	QPT_CASE("loopback link: up while started");
 	{
-		uint16_t l = probe("net_qpring_ll", "");
+		uint16_t l = qpt_probe("net_qpring_ll", "");
 
 		REQUIRE(qpt_setup(l, 1, RING, mp) == 0, "setup");
 		CHECK_EQ(ctl_link(l), RTE_ETH_LINK_DOWN);
@@ -262,7 +243,7 @@ test_link(void)
 static void
 test_flush_at_stop(void)
 {
-	uint16_t m = probe("net_qpring_lm", "adapter=manual");
+	uint16_t m = qpt_probe("net_qpring_lm", "adapter=manual");
 	unsigned int bad;
 	uint32_t n;
 
@@ -274,7 +255,7 @@ test_flush_at_stop(void)
 	CHECK(rte_eth_dev_stop(m) == 0, "stop");
 	CHECK_EQ(qpt_in_use(mp), 0);
 	CHECK_EQ(qpt_xstat(m, "tx_q0_flushed_wqes"), 10);
-	CHECK_EQ(stats(m).ipackets, 0);
+	CHECK_EQ(qpt_stats(m).ipackets, 0);
 	check_tx_accounting(m, 10, 10, "flushed");
 	CHECK(rte_eth_dev_start(m) == 0, "start again");
 	n = ctl_send(m, 0, mp, 10, LEN, NULL, 50);
@@ -282,7 +263,7 @@ test_flush_at_stop(void)
 	CHECK_EQ(rte_pmd_qpring_adapter_poll(m, UINT32_MAX), 10);
 	n = ctl_recv(m, 0, 64, LEN, 50, &bad);
 	CHECK(n == 10 && bad == 0, "received %u, %u bad", n, bad);
-	CHECK_EQ(stats(m).ipackets, 10);
+	CHECK_EQ(qpt_stats(m).ipackets, 10);
 	check_tx_accounting(m, 20, 10, "after restart");
 	CHECK(rte_eth_dev_stop(m) == 0, "stop");
 	CHECK(rte_eth_dev_close(m) == 0, "close");
@@ -298,7 +279,7 @@ test_close_in_flight(const char *an, const char *bn, const char *b_args, int zer
 {
 	struct rte_mempool *pool = qpt_pool(zero_copy ? "close_zc" : "close_cp", 1024,
 					    RTE_MBUF_DEFAULT_BUF_SIZE);
-	uint16_t a = probe(an, zero_copy ? "copy=0" : ""), b = probe(bn, b_args);
+	uint16_t a = qpt_probe(an, zero_copy ? "copy=0" : ""), b = qpt_probe(bn, b_args);
 	struct rte_mbuf *rx[8];
 	unsigned int got;
 	uint32_t n;
@@ -326,8 +307,8 @@ test_close_in_flight(const char *an, const char *bn, const char *b_args, int zer
 static void
 test_reset(void)
 {
-	uint16_t l = probe("net_qpring_rl", ""), a = probe("net_qpring_ra", "");
-	uint16_t b = probe("net_qpring_rb", "peer=net_qpring_ra");
+	uint16_t l = qpt_probe("net_qpring_rl", ""), a = qpt_probe("net_qpring_ra", "");
+	uint16_t b = qpt_probe("net_qpring_rb", "peer=net_qpring_ra");
 	unsigned int bad;
 	uint32_t n;
 
@@ -342,8 +323,8 @@ test_reset(void)
 	REQUIRE(qpt_start(l, 1, RING, mp) == 0, "reconfigure and start");
 	CHECK(rte_eth_stats_reset(l) == 0, "stats reset");
 	ctl_roundtrip(l, l, 0, mp, 8, LEN, 500, "after reset");
-	CHECK_EQ(stats(l).opackets, 8);
-	CHECK_EQ(stats(l).ipackets, 8);
+	CHECK_EQ(qpt_stats(l).opackets, 8);
+	CHECK_EQ(qpt_stats(l).ipackets, 8);
 	CHECK(rte_eth_dev_stop(l) == 0 && rte_eth_dev_close(l) == 0, "close");
 
 	QPT_CASE("reset of one end of a cable keeps the cable");

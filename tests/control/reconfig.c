@@ -13,15 +13,6 @@
 
 static struct rte_mempool *mp;
 
-static uint16_t
-probe(const char *name, const char *args)
-{
-	int port = qpt_vdev(name, args);
-
-	REQUIRE(port >= 0, "probe %s,%s: %d", name, args, port);
-	return (uint16_t)port;
-}
-
 /* Ring size of queue @q in direction @dir as its register file reports it; 0 if none. */
 static uint32_t
 ring_size(uint16_t port, uint16_t q, enum rte_pmd_qpring_dir dir)
@@ -132,7 +123,7 @@ static void
 test_more_qps(void)
 {
 	static const uint16_t steps[] = { 1, 4, 2, 8, 1 };
-	uint16_t port = probe("net_qpring_qp", "");
+	uint16_t port = qpt_probe("net_qpring_qp", "");
 	unsigned int i;
 	uint16_t q;
 
@@ -149,7 +140,7 @@ test_more_qps(void)
 static void
 test_runtime_setup(void)
 {
-	uint16_t port = probe("net_qpring_rt", "");
+	uint16_t port = qpt_probe("net_qpring_rt", "");
 	struct rte_eth_dev_info info;
 	unsigned int in_use;
 	unsigned int bad;
@@ -211,7 +202,7 @@ test_runtime_setup(void)
 static void
 test_deferred(void)
 {
-	uint16_t port = probe("net_qpring_df", "");
+	uint16_t port = qpt_probe("net_qpring_df", "");
 	struct rte_eth_rxconf rxc;
 	struct rte_eth_txconf txc;
 	struct rte_eth_conf conf;
@@ -287,7 +278,7 @@ test_ring_sizes(void)
 		{ 32767, -EINVAL, 0 }, { 32768, 0, 32768 }, { 32769, -EINVAL, 0 },
 		{ 65535, -EINVAL, 0 },
 	};
-	uint16_t port = probe("net_qpring_rs", "");
+	uint16_t port = qpt_probe("net_qpring_rs", "");
 	struct rte_eth_conf conf;
 	struct rte_eth_dev_info info;
 	unsigned int i, bad, ok;
@@ -367,7 +358,7 @@ test_ring_sizes(void)
 static void
 test_max_qps(void)
 {
-	uint16_t port = probe("net_qpring_mx", "");
+	uint16_t port = qpt_probe("net_qpring_mx", "");
 	struct rte_eth_dev_info info;
 	struct rte_eth_conf conf;
 	struct rte_eth_stats st;

@@ -14,32 +14,6 @@
 
 static struct rte_mempool *pool;
 
-static struct rte_pmd_qpring_regs
-regs_of(uint16_t port, uint16_t q, enum rte_pmd_qpring_dir d)
-{
-	struct rte_pmd_qpring_regs r;
-	int ret = rte_pmd_qpring_regs_get(port, q, d, &r);
-
-	REQUIRE(ret == 0, "regs_get(port %u, q %u, dir %d) = %d", port, q, (int)d, ret);
-	return r;
-}
-
-/* Address of slot idx (mod ring size), as the doorbell names it. */
-static uint64_t
-slot_va(const struct rte_pmd_qpring_regs *r, uint32_t idx)
-{
-	return r->ring_va + 32ull * (idx & (r->size - 1u));
-}
-
-static uint64_t
-xs(uint16_t port, const char *dir, uint16_t q, const char *what)
-{
-	char name[RTE_ETH_XSTATS_NAME_SIZE];
-
-	snprintf(name, sizeof(name), "%s_q%u_%s", dir, q, what);
-	return qpt_xstat(port, name);
-}
-
 /*
  * The three views of the registers agree: for every queue of the port,
  * the xstats reg_* and the ethdev dump (SQ block then RQ block per queue
@@ -69,7 +43,7 @@ check_views(uint16_t port, uint16_t nb_qp)
 
 	for (q = 0; q < nb_qp; q++) {
 		for (d = RTE_PMD_QPRING_SQ; d <= RTE_PMD_QPRING_RQ; d++) {
-			struct rte_pmd_qpring_regs r = regs_of(port, q, d);
+			struct rte_pmd_qpring_regs r = qpt_regs(port, q, d);
 			const uint64_t *b = &data[(q * 2u + (unsigned int)d) * REGS_PER_Q];
 			const char *dir = d == RTE_PMD_QPRING_SQ ? "tx" : "rx";
 
@@ -83,9 +57,9 @@ check_views(uint16_t port, uint16_t nb_qp)
 			CHECK_EQ(b[5], r.driver_index);
 			CHECK_EQ(b[6], r.adapter_index);
 			CHECK_EQ(b[7], r.done_slots);
-			CHECK_EQ(xs(port, dir, q, "reg_doorbell"), r.doorbell_va);
-			CHECK_EQ(xs(port, dir, q, "reg_pending"), r.pending);
-			CHECK_EQ(xs(port, dir, q, "reg_in_service"), r.in_service);
+			CHECK_EQ(qpt_qxstat(port, dir, q, "reg_doorbell"), r.doorbell_va);
+			CHECK_EQ(qpt_qxstat(port, dir, q, "reg_pending"), r.pending);
+			CHECK_EQ(qpt_qxstat(port, dir, q, "reg_in_service"), r.in_service);
 		}
 	}
 }
@@ -103,10 +77,10 @@ struct want {
 static void
 expect(uint16_t port, uint16_t q, enum rte_pmd_qpring_dir d, const struct want *w)
 {
-	struct rte_pmd_qpring_regs r = regs_of(port, q, d);
+	struct rte_pmd_qpring_regs r = qpt_regs(port, q, d);
 
 	if (w->doorbell_slot != UINT64_MAX)
-		CHECK(r.doorbell_va == slot_va(&r, (uint32_t)w->doorbell_slot),
+		CHECK(r.doorbell_va == qpt_slot_va(&r, (uint32_t)w->doorbell_slot),
 		      "%s %u: doorbell names slot %" PRId64 ", want slot %" PRIu64,
 		      d == RTE_PMD_QPRING_SQ ? "SQ" : "RQ", q,
 		      (int64_t)(r.doorbell_va - r.ring_va) / 32,
@@ -197,9 +171,9 @@ doorbells(uint8_t copy)
 	expect(p, 0, RTE_PMD_QPRING_RQ, &(struct want){ RQ_RING - 1, RQ_RING, 1, 0, 0, 0 });
 	/* Nothing sent: no doorbell yet, every send slot the driver's. */
 	expect(p, 0, RTE_PMD_QPRING_SQ, &(struct want){ UINT64_MAX, 0, 0, 0, 0, SQ_RING });
-	CHECK_EQ(regs_of(p, 0, RTE_PMD_QPRING_SQ).doorbell, 0);
-	CHECK_EQ(regs_of(p, 0, RTE_PMD_QPRING_SQ).size, SQ_RING);
-	CHECK_EQ(regs_of(p, 0, RTE_PMD_QPRING_RQ).size, RQ_RING);
+	CHECK_EQ(qpt_regs(p, 0, RTE_PMD_QPRING_SQ).doorbell, 0);
+	CHECK_EQ(qpt_regs(p, 0, RTE_PMD_QPRING_SQ).size, SQ_RING);
+	CHECK_EQ(qpt_regs(p, 0, RTE_PMD_QPRING_RQ).size, RQ_RING);
 	check_views(p, 1);
 
 	snprintf(title, sizeof(title), "tx burst rings the doorbell, copy=%u", copy);
@@ -208,22 +182,22 @@ doorbells(uint8_t copy)
 	/* doorbell == slot (tail + n - 1) mod size, pending += n, in service. */
 	expect(p, 0, RTE_PMD_QPRING_SQ, &(struct want){ 9, 10, 1, 10, 0, SQ_RING - 10 });
 	{
-		struct rte_pmd_qpring_regs r = regs_of(p, 0, RTE_PMD_QPRING_SQ);
+		struct rte_pmd_qpring_regs r = qpt_regs(p, 0, RTE_PMD_QPRING_SQ);
 
 		/* The raw register: the WQE's address with the in-service bit. */
-		CHECK_EQ(r.doorbell, slot_va(&r, 9) | RTE_PMD_QPRING_DB_IN_SERVICE);
+		CHECK_EQ(r.doorbell, qpt_slot_va(&r, 9) | RTE_PMD_QPRING_DB_IN_SERVICE);
 	}
 	/* Manual adapter: nothing moved to the receive side. */
 	expect(p, 0, RTE_PMD_QPRING_RQ, &(struct want){ RQ_RING - 1, RQ_RING, 1, 0, 0, 0 });
-	CHECK_EQ(xs(p, "tx", 0, "doorbells"), 1);
-	CHECK_EQ(xs(p, "tx", 0, "wqes_posted"), 10);
-	CHECK_EQ(xs(p, "tx", 0, "adapter_serviced"), 0);
-	CHECK_EQ(xs(p, "tx", 0, "adapter_polls"), 0);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "doorbells"), 1);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "wqes_posted"), 10);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "adapter_serviced"), 0);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "adapter_polls"), 0);
 	check_views(p, 1);
 
 	CHECK_EQ(tx_frames(p, 0, 10, 7), 7);
 	expect(p, 0, RTE_PMD_QPRING_SQ, &(struct want){ 16, 17, 1, 17, 0, SQ_RING - 17 });
-	CHECK_EQ(xs(p, "tx", 0, "doorbells"), 2);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "doorbells"), 2);
 	check_views(p, 1);
 
 	snprintf(title, sizeof(title), "adapter poll services and clears, copy=%u", copy);
@@ -236,36 +210,36 @@ doorbells(uint8_t copy)
 	CHECK_EQ(rte_pmd_qpring_adapter_poll(p, 1000), 7);
 	expect(p, 0, RTE_PMD_QPRING_SQ, &(struct want){ 16, 0, 0, 17, 17, SQ_RING });
 	expect(p, 0, RTE_PMD_QPRING_RQ, &(struct want){ RQ_RING - 1, RQ_RING - 17, 1, 0, 17, 17 });
-	CHECK_EQ(xs(p, "tx", 0, "adapter_serviced"), 17);
-	CHECK_EQ(xs(p, "tx", 0, "adapter_polls"), 2);
-	CHECK_EQ(xs(p, "tx", 0, "adapter_idle_polls"), 0);
-	CHECK_EQ(xs(p, "rx", 0, "adapter_completions"), 17);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "adapter_serviced"), 17);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "adapter_polls"), 2);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "adapter_idle_polls"), 0);
+	CHECK_EQ(qpt_qxstat(p, "rx", 0, "adapter_completions"), 17);
 	check_views(p, 1);
 	CHECK_EQ(rte_pmd_qpring_adapter_poll(p, 1000), 0);
-	CHECK_EQ(xs(p, "tx", 0, "adapter_polls"), 3);
-	CHECK_EQ(xs(p, "tx", 0, "adapter_idle_polls"), 1);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "adapter_polls"), 3);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "adapter_idle_polls"), 1);
 
 	snprintf(title, sizeof(title), "rx burst re-posts and rings, copy=%u", copy);
 	QPT_CASE(title);
 	rx_exact(p, 0, 0, 17);
 	/* The RQ doorbell names the last re-posted slot, which is in service. */
 	expect(p, 0, RTE_PMD_QPRING_RQ, &(struct want){ 16, RQ_RING, 1, 17, 17, 0 });
-	CHECK_EQ(xs(p, "rx", 0, "doorbells"), 2);
-	CHECK_EQ(xs(p, "rx", 0, "wqes_posted"), RQ_RING + 17);
+	CHECK_EQ(qpt_qxstat(p, "rx", 0, "doorbells"), 2);
+	CHECK_EQ(qpt_qxstat(p, "rx", 0, "wqes_posted"), RQ_RING + 17);
 	check_views(p, 1);
 
 	snprintf(title, sizeof(title), "ring-full backpressure, copy=%u", copy);
 	QPT_CASE(title);
 	/* A burst larger than the ring takes exactly the ring's worth. */
 	CHECK_EQ(tx_frames(p, 0, 17, 100), SQ_RING);
-	CHECK_EQ(xs(p, "tx", 0, "ring_full_stalls"), 1);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "ring_full_stalls"), 1);
 	expect(p, 0, RTE_PMD_QPRING_SQ,
 	       &(struct want){ 17 + SQ_RING - 1, SQ_RING, 1, 17 + SQ_RING, 17, 0 });
 	check_views(p, 1);
 	/* Nothing completed: the next burst takes nothing and rings nothing. */
 	CHECK_EQ(tx_frames(p, 0, 17 + SQ_RING, 36), 0);
-	CHECK_EQ(xs(p, "tx", 0, "ring_full_stalls"), 2);
-	CHECK_EQ(xs(p, "tx", 0, "doorbells"), 3);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "ring_full_stalls"), 2);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "doorbells"), 3);
 	CHECK_EQ(rte_pmd_qpring_adapter_poll(p, 1000), SQ_RING);
 	expect(p, 0, RTE_PMD_QPRING_SQ,
 	       &(struct want){ 17 + SQ_RING - 1, 0, 0, 17 + SQ_RING, 17 + SQ_RING, SQ_RING });
@@ -273,10 +247,10 @@ doorbells(uint8_t copy)
 	       &(struct want){ 16, RQ_RING - SQ_RING, 1, 17, 17 + SQ_RING, SQ_RING });
 	/* After the poll the burst goes through. */
 	CHECK_EQ(tx_frames(p, 0, 17 + SQ_RING, 36), 36);
-	CHECK_EQ(xs(p, "tx", 0, "ring_full_stalls"), 2);
-	CHECK_EQ(xs(p, "tx", 0, "doorbells"), 4);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "ring_full_stalls"), 2);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "doorbells"), 4);
 	/* Slots 0..16 and then 17..52 were reused: their old mbufs reaped. */
-	CHECK_EQ(xs(p, "tx", 0, "completions_reaped"), 17 + 36);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "completions_reaped"), 17 + 36);
 	expect(p, 0, RTE_PMD_QPRING_SQ,
 	       &(struct want){ 17 + SQ_RING + 35, 36, 1, 117, 17 + SQ_RING, SQ_RING - 36 });
 	check_views(p, 1);
@@ -336,7 +310,7 @@ doorbells(uint8_t copy)
 	expect(p, 0, RTE_PMD_QPRING_SQ, &(struct want){ 117 + RQ_RING + 4, 5, 1,
 		117 + RQ_RING + 5, 117 + RQ_RING, SQ_RING - 5 });
 	CHECK_EQ(rte_eth_dev_stop(p), 0);
-	CHECK_EQ(xs(p, "tx", 0, "flushed_wqes"), 5);
+	CHECK_EQ(qpt_qxstat(p, "tx", 0, "flushed_wqes"), 5);
 	rte_eth_stats_get(p, &st);
 	CHECK_EQ(st.oerrors, 5);
 	/* Flushed WQEs never left: errors, not sent frames. */
@@ -371,8 +345,8 @@ layout(void)
 	p = (uint16_t)port;
 	CHECK_EQ(tx_frames(p, 1, 0, 12), 12);
 	for (q = 0; q < 3; q++) {
-		sq[q] = regs_of(p, q, RTE_PMD_QPRING_SQ);
-		rq[q] = regs_of(p, q, RTE_PMD_QPRING_RQ);
+		sq[q] = qpt_regs(p, q, RTE_PMD_QPRING_SQ);
+		rq[q] = qpt_regs(p, q, RTE_PMD_QPRING_RQ);
 	}
 	memset(&info, 0, sizeof(info));
 	info.data = data;
@@ -393,7 +367,7 @@ layout(void)
 	}
 	CHECK(sq[0].ring_va != sq[1].ring_va && sq[1].ring_va != sq[2].ring_va &&
 	      rq[1].ring_va != sq[1].ring_va, "each queue has its own ring");
-	CHECK_EQ(data[1 * 2 * REGS_PER_Q], slot_va(&sq[1], 11) | RTE_PMD_QPRING_DB_IN_SERVICE);
+	CHECK_EQ(data[1 * 2 * REGS_PER_Q], qpt_slot_va(&sq[1], 11) | RTE_PMD_QPRING_DB_IN_SERVICE);
 
 	CHECK_EQ(rte_pmd_qpring_adapter_poll(p, 1000), 12);
 	check_views(p, 3);

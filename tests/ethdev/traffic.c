@@ -41,32 +41,6 @@ flow_seq(unsigned int dir, uint16_t q, uint32_t k)
 	return (uint32_t)dir << 24 | (uint32_t)q << 16 | k;
 }
 
-static uint64_t
-xs(uint16_t port, const char *dir, uint16_t q, const char *what)
-{
-	char name[RTE_ETH_XSTATS_NAME_SIZE];
-
-	snprintf(name, sizeof(name), "%s_q%u_%s", dir, q, what);
-	return qpt_xstat(port, name);
-}
-
-static struct rte_pmd_qpring_regs
-regs_of(uint16_t port, uint16_t q, enum rte_pmd_qpring_dir d)
-{
-	struct rte_pmd_qpring_regs r;
-	int ret = rte_pmd_qpring_regs_get(port, q, d, &r);
-
-	REQUIRE(ret == 0, "regs_get(port %u, q %u, dir %d) = %d", port, q, (int)d, ret);
-	return r;
-}
-
-/* Address of slot idx of a ring, as the doorbell names it. */
-static uint64_t
-slot_va(const struct rte_pmd_qpring_regs *r, uint32_t idx)
-{
-	return r->ring_va + 32ull * (idx & (r->size - 1u));
-}
-
 static int
 make_port(const char *name, const char *args, uint16_t nb_qp, uint16_t ring,
 	  struct rte_mempool *rx_mp)
@@ -157,28 +131,28 @@ check_sender(uint16_t port, const struct flow_case *c, const uint32_t *tx_calls)
 	CHECK_EQ(st.obytes, (uint64_t)c->nb_qp * bytes_of(c->frames));
 	CHECK_EQ(st.oerrors, 0);
 	for (q = 0; q < c->nb_qp; q++) {
-		struct rte_pmd_qpring_regs r = regs_of(port, q, RTE_PMD_QPRING_SQ);
+		struct rte_pmd_qpring_regs r = qpt_regs(port, q, RTE_PMD_QPRING_SQ);
 
 		CHECK_EQ(st.q_opackets[q], c->frames);
 		CHECK_EQ(st.q_obytes[q], bytes_of(c->frames));
-		CHECK_EQ(xs(port, "tx", q, "doorbells"), tx_calls[q]);
-		CHECK_EQ(xs(port, "tx", q, "wqes_posted"), c->frames);
+		CHECK_EQ(qpt_qxstat(port, "tx", q, "doorbells"), tx_calls[q]);
+		CHECK_EQ(qpt_qxstat(port, "tx", q, "wqes_posted"), c->frames);
 		/* The inline adapter completes a burst before it returns, and
 		 * the driver takes the buffers back at once: all of them.
 		 */
-		CHECK_EQ(xs(port, "tx", q, "completions_reaped"), c->frames);
-		CHECK_EQ(xs(port, "tx", q, "ring_full_stalls"), 0);
-		CHECK_EQ(xs(port, "tx", q, "bad_frame_drops"), 0);
-		CHECK_EQ(xs(port, "tx", q, "error_completions"), 0);
-		CHECK_EQ(xs(port, "tx", q, "flushed_wqes"), 0);
-		CHECK_EQ(xs(port, "tx", q, "no_link_drops"), 0);
-		CHECK_EQ(xs(port, "tx", q, "adapter_serviced"), c->frames);
-		CHECK_EQ(xs(port, "tx", q, "adapter_polls"), tx_calls[q]);
-		CHECK_EQ(xs(port, "tx", q, "adapter_idle_polls"), 0);
+		CHECK_EQ(qpt_qxstat(port, "tx", q, "completions_reaped"), c->frames);
+		CHECK_EQ(qpt_qxstat(port, "tx", q, "ring_full_stalls"), 0);
+		CHECK_EQ(qpt_qxstat(port, "tx", q, "bad_frame_drops"), 0);
+		CHECK_EQ(qpt_qxstat(port, "tx", q, "error_completions"), 0);
+		CHECK_EQ(qpt_qxstat(port, "tx", q, "flushed_wqes"), 0);
+		CHECK_EQ(qpt_qxstat(port, "tx", q, "no_link_drops"), 0);
+		CHECK_EQ(qpt_qxstat(port, "tx", q, "adapter_serviced"), c->frames);
+		CHECK_EQ(qpt_qxstat(port, "tx", q, "adapter_polls"), tx_calls[q]);
+		CHECK_EQ(qpt_qxstat(port, "tx", q, "adapter_idle_polls"), 0);
 		/* Inline adapter: everything serviced, the newest WQE too. */
-		CHECK_EQ(xs(port, "tx", q, "reg_pending"), 0);
-		CHECK_EQ(xs(port, "tx", q, "reg_in_service"), 0);
-		CHECK_EQ(xs(port, "tx", q, "reg_doorbell"), slot_va(&r, c->frames - 1u));
+		CHECK_EQ(qpt_qxstat(port, "tx", q, "reg_pending"), 0);
+		CHECK_EQ(qpt_qxstat(port, "tx", q, "reg_in_service"), 0);
+		CHECK_EQ(qpt_qxstat(port, "tx", q, "reg_doorbell"), qpt_slot_va(&r, c->frames - 1u));
 		CHECK_EQ(r.pending, 0);
 		CHECK_EQ(r.driver_index, c->frames);
 		CHECK_EQ(r.adapter_index, c->frames);
@@ -200,27 +174,27 @@ check_receiver(uint16_t port, const struct flow_case *c, const uint32_t *rx_call
 	CHECK_EQ(st.ierrors, 0);
 	CHECK_EQ(st.rx_nombuf, 0);
 	for (q = 0; q < c->nb_qp; q++) {
-		struct rte_pmd_qpring_regs r = regs_of(port, q, RTE_PMD_QPRING_RQ);
+		struct rte_pmd_qpring_regs r = qpt_regs(port, q, RTE_PMD_QPRING_RQ);
 
 		CHECK_EQ(st.q_ipackets[q], c->frames);
 		CHECK_EQ(st.q_ibytes[q], bytes_of(c->frames));
 		CHECK_EQ(st.q_errors[q], 0);
 		/* One doorbell for the initial fill, one per harvesting burst. */
-		CHECK_EQ(xs(port, "rx", q, "doorbells"), 1u + rx_calls[q]);
-		CHECK_EQ(xs(port, "rx", q, "wqes_posted"), (uint64_t)c->ring + c->frames);
-		CHECK_EQ(xs(port, "rx", q, "completions_reaped"), c->frames);
-		CHECK_EQ(xs(port, "rx", q, "mbuf_alloc_failures"), 0);
-		CHECK_EQ(xs(port, "rx", q, "error_completions"), 0);
-		CHECK_EQ(xs(port, "rx", q, "no_buffer_drops"), 0);
-		CHECK_EQ(xs(port, "rx", q, "oversize_drops"), 0);
-		CHECK_EQ(xs(port, "rx", q, "mac_filter_drops"), 0);
-		CHECK_EQ(xs(port, "rx", q, "adapter_completions"), c->frames);
+		CHECK_EQ(qpt_qxstat(port, "rx", q, "doorbells"), 1u + rx_calls[q]);
+		CHECK_EQ(qpt_qxstat(port, "rx", q, "wqes_posted"), (uint64_t)c->ring + c->frames);
+		CHECK_EQ(qpt_qxstat(port, "rx", q, "completions_reaped"), c->frames);
+		CHECK_EQ(qpt_qxstat(port, "rx", q, "mbuf_alloc_failures"), 0);
+		CHECK_EQ(qpt_qxstat(port, "rx", q, "error_completions"), 0);
+		CHECK_EQ(qpt_qxstat(port, "rx", q, "no_buffer_drops"), 0);
+		CHECK_EQ(qpt_qxstat(port, "rx", q, "oversize_drops"), 0);
+		CHECK_EQ(qpt_qxstat(port, "rx", q, "mac_filter_drops"), 0);
+		CHECK_EQ(qpt_qxstat(port, "rx", q, "adapter_completions"), c->frames);
 		/* All re-posted; the doorbell names the last re-posted slot, not
 		 * yet filled again.
 		 */
-		CHECK_EQ(xs(port, "rx", q, "reg_pending"), c->ring);
-		CHECK_EQ(xs(port, "rx", q, "reg_in_service"), 1);
-		CHECK_EQ(xs(port, "rx", q, "reg_doorbell"), slot_va(&r, c->frames - 1u));
+		CHECK_EQ(qpt_qxstat(port, "rx", q, "reg_pending"), c->ring);
+		CHECK_EQ(qpt_qxstat(port, "rx", q, "reg_in_service"), 1);
+		CHECK_EQ(qpt_qxstat(port, "rx", q, "reg_doorbell"), qpt_slot_va(&r, c->frames - 1u));
 		CHECK_EQ(r.pending, c->ring);
 		CHECK_EQ(r.done_slots, 0);
 		CHECK_EQ(r.driver_index, c->frames);
@@ -295,7 +269,7 @@ flow(const struct flow_case *c)
 			uint64_t before = dir == 0 ? 0 : c->frames;
 
 			for (q = 0; q < c->nb_qp; q++)
-				CHECK_EQ(xs(src, "rx", q, "adapter_completions"), before);
+				CHECK_EQ(qpt_qxstat(src, "rx", q, "adapter_completions"), before);
 		}
 		for (q = 0; q < c->nb_qp; q++) {
 			drain_flow(dst, q, dir, &got[dir][q], &rx_calls[dir][q], c->frames);
@@ -493,16 +467,16 @@ missed(uint8_t copy, uint8_t cabled)
 	CHECK_EQ(st.imissed, SENT - RING);
 	CHECK_EQ(st.ipackets, 0);
 	CHECK_EQ(st.ierrors, 0);
-	CHECK_EQ(xs((uint16_t)b, "rx", 0, "no_buffer_drops"), SENT - RING);
-	CHECK_EQ(xs((uint16_t)b, "rx", 0, "adapter_completions"), RING);
-	CHECK_EQ(xs((uint16_t)b, "rx", 0, "reg_pending"), 0);
+	CHECK_EQ(qpt_qxstat((uint16_t)b, "rx", 0, "no_buffer_drops"), SENT - RING);
+	CHECK_EQ(qpt_qxstat((uint16_t)b, "rx", 0, "adapter_completions"), RING);
+	CHECK_EQ(qpt_qxstat((uint16_t)b, "rx", 0, "reg_pending"), 0);
 	rte_eth_stats_get((uint16_t)a, &st);
 	CHECK_EQ(st.opackets, SENT);
 	CHECK_EQ(st.obytes, SENT * LEN);
 	CHECK_EQ(st.oerrors, 0);
-	CHECK_EQ(xs((uint16_t)a, "tx", 0, "adapter_serviced"), SENT);
+	CHECK_EQ(qpt_qxstat((uint16_t)a, "tx", 0, "adapter_serviced"), SENT);
 	/* Inline adapter: every burst's buffers are taken back at once. */
-	CHECK_EQ(xs((uint16_t)a, "tx", 0, "completions_reaped"), SENT);
+	CHECK_EQ(qpt_qxstat((uint16_t)a, "tx", 0, "completions_reaped"), SENT);
 	if (cabled) {
 		CHECK_EQ(st.imissed, 0);
 		CHECK_EQ(st.ipackets, 0);
@@ -589,9 +563,9 @@ bad_frames(uint8_t copy)
 	CHECK_EQ(st.oerrors, 4);
 	CHECK_EQ(st.q_opackets[0], 3);
 	CHECK_EQ(st.q_obytes[0], good_bytes);
-	CHECK_EQ(xs((uint16_t)port, "tx", 0, "bad_frame_drops"), 4);
-	CHECK_EQ(xs((uint16_t)port, "tx", 0, "wqes_posted"), 3);
-	CHECK_EQ(xs((uint16_t)port, "tx", 0, "doorbells"), 1);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "tx", 0, "bad_frame_drops"), 4);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "tx", 0, "wqes_posted"), 3);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "tx", 0, "doorbells"), 1);
 
 	got = qpt_rx_all((uint16_t)port, 0, rx, 8, POLL_BOUND);
 	CHECK_EQ(got, 3);
@@ -608,8 +582,8 @@ bad_frames(uint8_t copy)
 	tx[0] = rte_pktmbuf_alloc(txp);
 	REQUIRE(tx[0] != NULL, "mbuf");
 	CHECK_EQ(rte_eth_tx_burst((uint16_t)port, 0, tx, 1), 1);
-	CHECK_EQ(xs((uint16_t)port, "tx", 0, "doorbells"), 1);
-	CHECK_EQ(xs((uint16_t)port, "tx", 0, "bad_frame_drops"), 5);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "tx", 0, "doorbells"), 1);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "tx", 0, "bad_frame_drops"), 5);
 	CHECK_EQ(qpt_rx_all((uint16_t)port, 0, rx, 1, POLL_BOUND), 0);
 
 	rte_eth_stats_get((uint16_t)port, &st);
@@ -672,7 +646,7 @@ nombuf(uint8_t copy)
 	CHECK_EQ(st.rx_nombuf, FRAMES);
 	CHECK_EQ(st.ipackets, 0);
 	CHECK_EQ(st.imissed, 0);
-	CHECK_EQ(xs((uint16_t)port, "rx", 0, "mbuf_alloc_failures"), FRAMES);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "rx", 0, "mbuf_alloc_failures"), FRAMES);
 	CHECK_EQ(rte_eth_rx_burst((uint16_t)port, 0, rx, RX_BURST), 0);
 	rte_eth_stats_get((uint16_t)port, &st);
 	CHECK_EQ(st.rx_nombuf, 2 * FRAMES);
@@ -681,7 +655,7 @@ nombuf(uint8_t copy)
 	CHECK_EQ(r.done_slots, FRAMES);
 	CHECK_EQ(r.pending, RING - FRAMES);
 	CHECK_EQ(r.driver_index, 0);
-	CHECK_EQ(xs((uint16_t)port, "rx", 0, "doorbells"), 1);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "rx", 0, "doorbells"), 1);
 
 	qpt_free_all(held, nheld);
 	got = qpt_rx_all((uint16_t)port, 0, rx, FRAMES + 1, POLL_BOUND);
@@ -697,7 +671,7 @@ nombuf(uint8_t copy)
 	CHECK_EQ(st.ibytes, FRAMES * LEN);
 	CHECK_EQ(st.rx_nombuf, 2 * FRAMES);
 	CHECK_EQ(st.imissed, 0);
-	CHECK_EQ(xs((uint16_t)port, "rx", 0, "doorbells"), 2);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "rx", 0, "doorbells"), 2);
 	REQUIRE(rte_pmd_qpring_regs_get((uint16_t)port, 0, RTE_PMD_QPRING_RQ, &r) == 0, "regs");
 	CHECK_EQ(r.pending, RING);
 	CHECK_EQ(r.done_slots, 0);
@@ -732,20 +706,20 @@ restart(uint8_t copy)
 	port = make_port("net_qpring_trs", args, 1, RING, pool);
 	for (round = 0; round < 2; round++) {
 		start_port(port);
-		r = regs_of((uint16_t)port, 0, RTE_PMD_QPRING_SQ);
+		r = qpt_regs((uint16_t)port, 0, RTE_PMD_QPRING_SQ);
 		CHECK_EQ(r.driver_index, 0);
 		CHECK_EQ(r.adapter_index, 0);
 		CHECK_EQ(r.pending, 0);
 		CHECK_EQ(r.done_slots, RING);
-		r = regs_of((uint16_t)port, 0, RTE_PMD_QPRING_RQ);
+		r = qpt_regs((uint16_t)port, 0, RTE_PMD_QPRING_RQ);
 		CHECK_EQ(r.driver_index, 0);
 		CHECK_EQ(r.adapter_index, 0);
 		CHECK_EQ(r.pending, RING);
-		CHECK_EQ(r.doorbell_va, slot_va(&r, RING - 1));
+		CHECK_EQ(r.doorbell_va, qpt_slot_va(&r, RING - 1));
 		for (i = 0; i < N; i++)
 			tx[i] = qpt_frame(pool, round * N + i, LEN, NULL);
 		CHECK_EQ(rte_eth_tx_burst((uint16_t)port, 0, tx, N), N);
-		r = regs_of((uint16_t)port, 0, RTE_PMD_QPRING_SQ);
+		r = qpt_regs((uint16_t)port, 0, RTE_PMD_QPRING_SQ);
 		CHECK_EQ(r.pending, 0);
 		CHECK_EQ(r.adapter_index, N);
 		got = qpt_rx_all((uint16_t)port, 0, rx, N + 1, POLL_BOUND);
@@ -766,11 +740,11 @@ restart(uint8_t copy)
 	CHECK_EQ(st.ibytes, 2 * N * LEN);
 	CHECK_EQ(st.oerrors, 0);
 	CHECK_EQ(st.imissed, 0);
-	CHECK_EQ(xs((uint16_t)port, "tx", 0, "adapter_serviced"), 2 * N);
-	CHECK_EQ(xs((uint16_t)port, "tx", 0, "flushed_wqes"), 0);
-	CHECK_EQ(xs((uint16_t)port, "rx", 0, "adapter_completions"), 2 * N);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "tx", 0, "adapter_serviced"), 2 * N);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "tx", 0, "flushed_wqes"), 0);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "rx", 0, "adapter_completions"), 2 * N);
 	/* Each start posts the whole ring; each harvest re-posts. */
-	CHECK_EQ(xs((uint16_t)port, "rx", 0, "wqes_posted"), 2 * (RING + N));
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "rx", 0, "wqes_posted"), 2 * (RING + N));
 	CHECK_EQ(qpt_vdev_destroy("net_qpring_trs"), 0);
 	CHECK_EQ(qpt_in_use(pool), in_use);
 }
@@ -800,11 +774,11 @@ reset(void)
 	rte_eth_stats_get((uint16_t)port, &st);
 	CHECK_EQ(st.opackets + st.ipackets + st.obytes + st.ibytes, 0);
 	CHECK_EQ(st.q_opackets[0] + st.q_ipackets[0], 0);
-	CHECK_EQ(xs((uint16_t)port, "tx", 0, "wqes_posted"), 0);
-	CHECK_EQ(xs((uint16_t)port, "tx", 0, "adapter_serviced"), 0);
-	CHECK_EQ(xs((uint16_t)port, "rx", 0, "adapter_completions"), 0);
-	CHECK_EQ(xs((uint16_t)port, "rx", 0, "wqes_posted"), 0);
-	CHECK_EQ(xs((uint16_t)port, "rx", 0, "reg_pending"), 64);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "tx", 0, "wqes_posted"), 0);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "tx", 0, "adapter_serviced"), 0);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "rx", 0, "adapter_completions"), 0);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "rx", 0, "wqes_posted"), 0);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "rx", 0, "reg_pending"), 64);
 
 	for (i = 0; i < 7; i++)
 		tx[i] = qpt_frame(pool, 10 + i, 200, NULL);
@@ -822,9 +796,9 @@ reset(void)
 	CHECK_EQ(st.obytes, 7 * 200);
 	CHECK_EQ(st.ipackets, 7);
 	CHECK_EQ(st.ibytes, 7 * 200);
-	CHECK_EQ(xs((uint16_t)port, "tx", 0, "wqes_posted"), 7);
-	CHECK_EQ(xs((uint16_t)port, "rx", 0, "wqes_posted"), 7);
-	CHECK_EQ(xs((uint16_t)port, "rx", 0, "doorbells"), 1);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "tx", 0, "wqes_posted"), 7);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "rx", 0, "wqes_posted"), 7);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "rx", 0, "doorbells"), 1);
 	CHECK_EQ(qpt_vdev_destroy("net_qpring_trst"), 0);
 	CHECK_EQ(qpt_in_use(pool), in_use);
 }
