@@ -391,6 +391,61 @@ qpt_frame_segs(struct rte_mempool *mp, uint32_t seq, uint32_t len, uint16_t nb_s
 	return head;
 }
 
+/* ------------------------------------------------------------ log capture */
+
+static FILE *qpt_log_file;
+
+/* Send rte_log output to a temporary file until qpt_log_end(). */
+static inline void
+qpt_log_begin(void)
+{
+	qpt_log_file = tmpfile();
+	REQUIRE(qpt_log_file != NULL, "tmpfile: %s", strerror(errno));
+	REQUIRE(rte_openlog_stream(qpt_log_file) == 0, "rte_openlog_stream");
+}
+
+/*
+ * Give rte_log its default stream back and copy what was logged since
+ * qpt_log_begin() into @buf (NUL-terminated, at most @size - 1 bytes).
+ * Returns the number of bytes copied.
+ */
+static inline size_t
+qpt_log_end(char *buf, size_t size)
+{
+	size_t n;
+
+	rte_openlog_stream(NULL);
+	buf[0] = '\0';
+	if (qpt_log_file == NULL)
+		return 0;
+	fflush(qpt_log_file);
+	rewind(qpt_log_file);
+	n = fread(buf, 1, size - 1, qpt_log_file);
+	buf[n] = '\0';
+	fclose(qpt_log_file);
+	qpt_log_file = NULL;
+	return n;
+}
+
+/* Lines of @log that contain @a and, unless it is NULL, @b. */
+static inline unsigned int
+qpt_log_lines(const char *log, const char *a, const char *b)
+{
+	unsigned int n = 0;
+
+	while (*log != '\0') {
+		const char *eol = strchr(log, '\n');
+		size_t len = eol != NULL ? (size_t)(eol - log) : strlen(log);
+		char line[2048];
+
+		snprintf(line, sizeof(line), "%.*s", (int)len, log);
+		if (strstr(line, a) != NULL && (b == NULL || strstr(line, b) != NULL))
+			n++;
+		log += len + (eol != NULL);
+	}
+	return n;
+}
+
 /* Probe vdev @name with @args; the test stops if that fails. */
 static inline uint16_t
 qpt_probe(const char *name, const char *args)

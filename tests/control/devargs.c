@@ -58,22 +58,22 @@ probe_case(const struct dcase *c)
 	snprintf(what, sizeof(what), "%s \"%s\" %s", c->name, c->args,
 		 c->ok ? "accepted" : "rejected");
 	QPT_CASE(what);
-	ctl_log_begin();
+	qpt_log_begin();
 	ret = rte_vdev_init(c->name, c->args);
-	ctl_log_end(log, sizeof(log));
+	qpt_log_end(log, sizeof(log));
 	fputs(log, stdout);
 	if (c->ok) {
 		CHECK(ret == 0, "rte_vdev_init: %d", ret);
 		CHECK_EQ(rte_eth_dev_count_avail(), before + 1u);
 		CHECK(rte_eth_dev_get_port_by_name(c->name, &port) == 0, "no port");
-		CHECK(ctl_log_lines(log, DRV_LINE) == 0, "driver logged on a valid probe");
+		CHECK(qpt_log_lines(log, DRV_LINE, NULL) == 0, "driver logged on a valid probe");
 		return;
 	}
 	CHECK(ret < 0, "rte_vdev_init returned %d", ret);
 	CHECK_EQ(rte_eth_dev_count_avail(), before);
 	CHECK(rte_eth_dev_get_port_by_name(c->name, &port) != 0, "a port was left behind");
-	CHECK(ctl_log_lines(log, DRV_LINE) == 1, "%u driver log lines, want exactly 1",
-	      ctl_log_lines(log, DRV_LINE));
+	CHECK(qpt_log_lines(log, DRV_LINE, NULL) == 1, "%u driver log lines, want exactly 1",
+	      qpt_log_lines(log, DRV_LINE, NULL));
 	log_line(log, DRV_LINE, line, sizeof(line));
 	CHECK(strstr(line, c->key) != NULL, "log line \"%s\" does not name \"%s\"", line,
 	      c->key);
@@ -133,20 +133,20 @@ check_wire(const char *an, const char *bn, int manual)
 	start(a);
 	if (b != a)
 		start(b);
-	CHECK_EQ(ctl_send(a, 0, mp, N, LEN, NULL, 100), N);
+	CHECK_EQ(qpt_send(a, 0, mp, N, LEN, NULL, 100), N);
 	if (manual) {
-		got = ctl_recv(b, 0, N + CTL_BURST, LEN, 100, &bad);
+		got = qpt_recv(b, 0, N + CTL_BURST, LEN, 100, &bad);
 		CHECK(got == 0, "%s -> %s: %u frames before the adapter ran", an, bn, got);
 		kick(a, manual);
 	}
-	got = ctl_recv(b, 0, N + CTL_BURST, LEN, 100, &bad);
+	got = qpt_recv(b, 0, N + CTL_BURST, LEN, 100, &bad);
 	CHECK(got == N && bad == 0, "%s -> %s: %u of %u frames, %u bad", an, bn, got, N, bad);
 	if (b != a) {
-		got = ctl_recv(a, 0, N + CTL_BURST, LEN, 100, &bad);
+		got = qpt_recv(a, 0, N + CTL_BURST, LEN, 100, &bad);
 		CHECK(got == 0, "%s got %u of its own frames back (not a loopback)", an, got);
-		CHECK_EQ(ctl_send(b, 0, mp, N, LEN, NULL, 200), N);
+		CHECK_EQ(qpt_send(b, 0, mp, N, LEN, NULL, 200), N);
 		kick(b, manual);
-		got = ctl_recv(a, 0, N + CTL_BURST, LEN, 200, &bad);
+		got = qpt_recv(a, 0, N + CTL_BURST, LEN, 200, &bad);
 		CHECK(got == N && bad == 0, "%s -> %s: %u of %u frames, %u bad", bn, an, got, N,
 		      bad);
 		stop(b);
@@ -358,14 +358,14 @@ main(void)
 
 		start(j);
 		start(k);
-		CHECK_EQ(ctl_send(k, 0, mp, N, LEN, NULL, 300), N);
-		CHECK_EQ(ctl_recv(j, 0, N + CTL_BURST, LEN, 300, &bad), 0);
+		CHECK_EQ(qpt_send(k, 0, mp, N, LEN, NULL, 300), N);
+		CHECK_EQ(qpt_recv(j, 0, N + CTL_BURST, LEN, 300, &bad), 0);
 		kick(k, 1);
-		CHECK_EQ(ctl_recv(j, 0, N + CTL_BURST, LEN, 300, &bad), N);
+		CHECK_EQ(qpt_recv(j, 0, N + CTL_BURST, LEN, 300, &bad), N);
 		CHECK_EQ(bad, 0);
 		/* j is inline: its frames arrive at once. */
-		CHECK_EQ(ctl_send(j, 0, mp, N, LEN, NULL, 400), N);
-		CHECK_EQ(ctl_recv(k, 0, N + CTL_BURST, LEN, 400, &bad), N);
+		CHECK_EQ(qpt_send(j, 0, mp, N, LEN, NULL, 400), N);
+		CHECK_EQ(qpt_recv(k, 0, N + CTL_BURST, LEN, 400, &bad), N);
 		CHECK_EQ(bad, 0);
 		stop(j);
 		stop(k);

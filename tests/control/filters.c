@@ -54,8 +54,8 @@ check_dst(uint16_t a, uint16_t b, uint16_t q, const struct rte_ether_addr *to, i
 
 	snprintf(xs, sizeof(xs), "rx_q%u_mac_filter_drops", q);
 	drops0 = qpt_xstat(b, xs);
-	CHECK_EQ(ctl_send(a, q, mp, K, LEN, to, seq), K);
-	got = ctl_recv(b, q, 64, LEN, seq, &bad);
+	CHECK_EQ(qpt_send(a, q, mp, K, LEN, to, seq), K);
+	got = qpt_recv(b, q, 64, LEN, seq, &bad);
 	seq += K;
 	drops1 = qpt_xstat(b, xs);
 	CHECK(got == (accept ? K : 0) && bad == 0, "%s: %u frames received, want %u (%u bad)",
@@ -183,9 +183,9 @@ check_sizes(uint16_t a, uint16_t b, struct rte_mempool *txp, uint16_t mtu, const
 		int fits = lens[i] <= (uint32_t)mtu + 18u;
 		unsigned int bad, got;
 
-		CHECK(ctl_send(a, 0, txp, 1, lens[i], NULL, lens[i]) == 1, "%s: %u bytes not taken",
+		CHECK(qpt_send(a, 0, txp, 1, lens[i], NULL, lens[i]) == 1, "%s: %u bytes not taken",
 		      what, lens[i]);
-		got = ctl_recv(b, 0, 8, lens[i], lens[i], &bad);
+		got = qpt_recv(b, 0, 8, lens[i], lens[i], &bad);
 		CHECK(got == (unsigned int)fits && bad == 0,
 		      "%s: MTU %u, a frame of %u bytes: %u received (%u bad), want %d", what, mtu,
 		      lens[i], got, bad, fits);
@@ -270,9 +270,9 @@ test_mtu(void)
 			for (k = 0; k < RTE_DIM(lens); k++) {
 				int fits = lens[k] <= 1518u;
 
-				CHECK(ctl_send(a, 0, txp, 1, lens[k], NULL, lens[k]) == 1,
+				CHECK(qpt_send(a, 0, txp, 1, lens[k], NULL, lens[k]) == 1,
 				      "%u bytes not taken", lens[k]);
-				got = ctl_recv(b, 0, 8, lens[k], lens[k], &bad);
+				got = qpt_recv(b, 0, 8, lens[k], lens[k], &bad);
 				CHECK(got == (unsigned int)fits && bad == 0,
 				      "receiver MTU 1500, a frame of %u bytes: %u received "
 				      "(%u bad), want %d", lens[k], got, bad, fits);

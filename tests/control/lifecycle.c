@@ -47,9 +47,9 @@ test_loopback_cycles(void)
 		CHECK(qpt_in_use(mp) == RING, "cycle %u: %u mbufs in use after start, want %u "
 		      "(the posted receive ring)", i, qpt_in_use(mp), RING);
 		CHECK(ctl_link(port) == RTE_ETH_LINK_UP, "cycle %u: link not up", i);
-		n = ctl_send(port, 0, mp, BURST, LEN, NULL, i * BURST);
+		n = qpt_send(port, 0, mp, BURST, LEN, NULL, i * BURST);
 		CHECK(n == BURST, "cycle %u: sent %u", i, n);
-		n = ctl_recv(port, 0, BURST * 2, LEN, i * BURST, &bad);
+		n = qpt_recv(port, 0, BURST * 2, LEN, i * BURST, &bad);
 		CHECK(n == BURST && bad == 0, "cycle %u: received %u, %u bad", i, n, bad);
 		st = qpt_stats(port);
 		CHECK(st.opackets == (i + 1) * BURST && st.ipackets == (i + 1) * BURST,
@@ -79,9 +79,9 @@ test_loopback_cycles(void)
 	CHECK(st.opackets == 0 && st.ipackets == 0 && st.obytes == 0 && st.ibytes == 0,
 	      "stats not zero after reset");
 	CHECK(rte_eth_dev_start(port) == 0, "start after reset of stats");
-	n = ctl_send(port, 0, mp, 5, LEN, NULL, 0);
+	n = qpt_send(port, 0, mp, 5, LEN, NULL, 0);
 	CHECK_EQ(n, 5);
-	n = ctl_recv(port, 0, 64, LEN, 0, &bad);
+	n = qpt_recv(port, 0, 64, LEN, 0, &bad);
 	CHECK(n == 5 && bad == 0, "received %u, %u bad", n, bad);
 	st = qpt_stats(port);
 	CHECK(st.opackets == 5 && st.ipackets == 5, "opackets %" PRIu64 " ipackets %" PRIu64,
@@ -109,13 +109,13 @@ test_cable_cycles(const char *an, const char *a_args, const char *bn, const char
 
 		CHECK(rte_eth_dev_start(first) == 0 && rte_eth_dev_start(second) == 0,
 		      "start %u", i);
-		n = ctl_send(a, 0, mp, BURST, LEN, NULL, i * BURST);
+		n = qpt_send(a, 0, mp, BURST, LEN, NULL, i * BURST);
 		CHECK(n == BURST, "cycle %u: a sent %u", i, n);
-		n = ctl_recv(b, 0, BURST * 2, LEN, i * BURST, &bad);
+		n = qpt_recv(b, 0, BURST * 2, LEN, i * BURST, &bad);
 		CHECK(n == BURST && bad == 0, "cycle %u: b received %u, %u bad", i, n, bad);
-		n = ctl_send(b, 0, mp, BURST / 2, LEN, NULL, 10000 + i);
+		n = qpt_send(b, 0, mp, BURST / 2, LEN, NULL, 10000 + i);
 		CHECK(n == BURST / 2, "cycle %u: b sent %u", i, n);
-		n = ctl_recv(a, 0, BURST * 2, LEN, 10000 + i, &bad);
+		n = qpt_recv(a, 0, BURST * 2, LEN, 10000 + i, &bad);
 		CHECK(n == BURST / 2 && bad == 0, "cycle %u: a received %u, %u bad", i, n, bad);
 		CHECK(rte_eth_dev_stop(first) == 0 && rte_eth_dev_stop(second) == 0, "stop %u",
 		      i);
@@ -178,19 +178,19 @@ test_link(void)
 		CHECK(rte_eth_stats_reset(a) == 0 && rte_eth_stats_reset(b) == 0, "stats reset");
 		CHECK(rte_eth_dev_stop(b) == 0, "stop b");
 		CHECK_EQ(ctl_link(a), RTE_ETH_LINK_DOWN);
-		n = ctl_send(a, 0, mp, 16, LEN, NULL, 0);
+		n = qpt_send(a, 0, mp, 16, LEN, NULL, 0);
 		CHECK_EQ(n, 16);
 		CHECK_EQ(qpt_xstat(a, "tx_q0_no_link_drops"), 16);
 		check_tx_accounting(a, 16, 16, "peer stopped");
 		CHECK(rte_eth_dev_start(b) == 0, "start b");
 		CHECK_EQ(ctl_link(a), RTE_ETH_LINK_UP);
-		n = ctl_recv(b, 0, 64, LEN, 0, &bad);
+		n = qpt_recv(b, 0, 64, LEN, 0, &bad);
 		CHECK(n == 0, "b received %u frames sent while it was stopped", n);
 		CHECK_EQ(qpt_stats(b).ipackets, 0);
 		/* and traffic is back */
-		n = ctl_send(a, 0, mp, 16, LEN, NULL, 100);
+		n = qpt_send(a, 0, mp, 16, LEN, NULL, 100);
 		CHECK_EQ(n, 16);
-		n = ctl_recv(b, 0, 64, LEN, 100, &bad);
+		n = qpt_recv(b, 0, 64, LEN, 100, &bad);
 		CHECK(n == 16 && bad == 0, "b received %u, %u bad", n, bad);
 		check_tx_accounting(a, 32, 16, "peer back");
 		CHECK_EQ(qpt_stats(b).ipackets, 16);
@@ -204,7 +204,7 @@ test_link(void)
 		CHECK(rte_eth_dev_stop(b) == 0, "stop b");
 		CHECK(rte_eth_dev_close(b) == 0, "close b");
 		CHECK_EQ(ctl_link(a), RTE_ETH_LINK_DOWN);
-		n = ctl_send(a, 0, mp, 8, LEN, NULL, 200);
+		n = qpt_send(a, 0, mp, 8, LEN, NULL, 200);
 		CHECK_EQ(n, 8);
 		CHECK_EQ(qpt_xstat(a, "tx_q0_no_link_drops"), 24);
 		CHECK(rte_vdev_uninit("net_qpring_lb") == 0, "uninit lb");
@@ -212,13 +212,13 @@ test_link(void)
 		REQUIRE(qpt_start(b, 1, RING, mp) == 0, "start new b");
 		CHECK(ctl_link(a) == RTE_ETH_LINK_UP && ctl_link(b) == RTE_ETH_LINK_UP,
 		      "links after re-cabling: a %d b %d", ctl_link(a), ctl_link(b));
-		n = ctl_send(a, 0, mp, 8, LEN, NULL, 300);
+		n = qpt_send(a, 0, mp, 8, LEN, NULL, 300);
 		CHECK_EQ(n, 8);
-		n = ctl_recv(b, 0, 64, LEN, 300, &bad);
+		n = qpt_recv(b, 0, 64, LEN, 300, &bad);
 		CHECK(n == 8 && bad == 0, "new b received %u, %u bad", n, bad);
-		n = ctl_send(b, 0, mp, 8, LEN, NULL, 400);
+		n = qpt_send(b, 0, mp, 8, LEN, NULL, 400);
 		CHECK_EQ(n, 8);
-		n = ctl_recv(a, 0, 64, LEN, 400, &bad);
+		n = qpt_recv(a, 0, 64, LEN, 400, &bad);
 		CHECK(n == 8 && bad == 0, "a received %u, %u bad", n, bad);
 	}
 
@@ -249,7 +249,7 @@ test_flush_at_stop(void)
 
 	QPT_CASE("stop flushes unserviced WQEs; start brings traffic back");
 	REQUIRE(qpt_start(m, 1, RING, mp) == 0, "start");
-	n = ctl_send(m, 0, mp, 10, LEN, NULL, 0);
+	n = qpt_send(m, 0, mp, 10, LEN, NULL, 0);
 	CHECK_EQ(n, 10);
 	CHECK_EQ(qpt_in_use(mp), RING + 10);
 	CHECK(rte_eth_dev_stop(m) == 0, "stop");
@@ -258,10 +258,10 @@ test_flush_at_stop(void)
 	CHECK_EQ(qpt_stats(m).ipackets, 0);
 	check_tx_accounting(m, 10, 10, "flushed");
 	CHECK(rte_eth_dev_start(m) == 0, "start again");
-	n = ctl_send(m, 0, mp, 10, LEN, NULL, 50);
+	n = qpt_send(m, 0, mp, 10, LEN, NULL, 50);
 	CHECK_EQ(n, 10);
 	CHECK_EQ(rte_pmd_qpring_adapter_poll(m, UINT32_MAX), 10);
-	n = ctl_recv(m, 0, 64, LEN, 50, &bad);
+	n = qpt_recv(m, 0, 64, LEN, 50, &bad);
 	CHECK(n == 10 && bad == 0, "received %u, %u bad", n, bad);
 	CHECK_EQ(qpt_stats(m).ipackets, 10);
 	check_tx_accounting(m, 20, 10, "after restart");
@@ -287,9 +287,9 @@ test_close_in_flight(const char *an, const char *bn, const char *b_args, int zer
 	QPT_CASE(zero_copy ? "close with frames in flight (copy=0)" :
 			     "close with frames in flight (copy=1)");
 	REQUIRE(qpt_start(a, 1, RING, pool) == 0 && qpt_start(b, 1, RING, pool) == 0, "start");
-	n = ctl_send(a, 0, pool, 40, LEN, NULL, 0);
+	n = qpt_send(a, 0, pool, 40, LEN, NULL, 0);
 	CHECK_EQ(n, 40);
-	n = ctl_send(b, 0, pool, 20, LEN, NULL, 0);
+	n = qpt_send(b, 0, pool, 20, LEN, NULL, 0);
 	CHECK_EQ(n, 20);
 	got = qpt_rx_all(b, 0, rx, 8, 4);
 	CHECK_EQ(got, 8);
@@ -334,11 +334,11 @@ test_reset(void)
 	CHECK(ctl_link(a) == RTE_ETH_LINK_DOWN && ctl_link(b) == RTE_ETH_LINK_DOWN,
 	      "links after reset");
 	/* b still runs; what it sends now finds no receiver */
-	n = ctl_send(b, 0, mp, 4, LEN, NULL, 0);
+	n = qpt_send(b, 0, mp, 4, LEN, NULL, 0);
 	CHECK_EQ(n, 4);
 	REQUIRE(qpt_start(a, 1, RING, mp) == 0, "reconfigure a");
 	CHECK(ctl_link(a) == RTE_ETH_LINK_UP && ctl_link(b) == RTE_ETH_LINK_UP, "links");
-	n = ctl_recv(a, 0, 64, LEN, 0, &bad);
+	n = qpt_recv(a, 0, 64, LEN, 0, &bad);
 	CHECK(n == 0, "a received %u frames sent while it was reset", n);
 	ctl_roundtrip(a, b, 0, mp, 8, LEN, 600, "a->b after reset");
 	ctl_roundtrip(b, a, 0, mp, 8, LEN, 700, "b->a after reset");

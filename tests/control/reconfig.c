@@ -62,7 +62,7 @@ check_all_empty(uint16_t port, uint16_t n, const char *what)
 	uint16_t q;
 
 	for (q = 0; q < n; q++) {
-		unsigned int got = ctl_recv(port, q, 64, LEN, 0, &bad);
+		unsigned int got = qpt_recv(port, q, 64, LEN, 0, &bad);
 
 		CHECK(got == 0, "%s: %u stray frames on rx queue %u", what, got, q);
 	}
@@ -100,9 +100,9 @@ reconfigure(uint16_t port, uint16_t n, uint16_t upto)
 	}
 	/* Each send queue i delivers into receive queue i, and nowhere else. */
 	for (q = 0; q < n; q++)
-		CHECK_EQ(ctl_send(port, q, mp, N + q, LEN, NULL, 1000u * q), N + q);
+		CHECK_EQ(qpt_send(port, q, mp, N + q, LEN, NULL, 1000u * q), N + q);
 	for (q = 0; q < n; q++) {
-		unsigned int bad, got = ctl_recv(port, q, 64, LEN, 1000u * q, &bad);
+		unsigned int bad, got = qpt_recv(port, q, 64, LEN, 1000u * q, &bad);
 
 		CHECK(got == N + q && bad == 0, "%u QPs: rx queue %u got %u of %u, %u bad", n, q,
 		      got, N + q, bad);
@@ -163,7 +163,7 @@ test_runtime_setup(void)
 	      qpt_in_use(mp), in_use - RING);
 	check_state(port, 1, 1, RTE_ETH_QUEUE_STATE_STOPPED);
 	/* Send queue 1 still runs: with no receive queue behind it, frames fail. */
-	CHECK_EQ(ctl_send(port, 1, mp, N, LEN, NULL, 0), N);
+	CHECK_EQ(qpt_send(port, 1, mp, N, LEN, NULL, 0), N);
 	CHECK_EQ(qpt_xstat(port, "tx_q1_no_link_drops"), N);
 	ctl_roundtrip(port, port, 0, mp, N, LEN, 100, "q0 while rx q1 is stopped");
 	CHECK(rte_eth_rx_queue_setup(port, 1, 128, rte_socket_id(), NULL, mp) == 0,
@@ -175,7 +175,7 @@ test_runtime_setup(void)
 	CHECK(qpt_in_use(mp) == in_use + 128, "%u mbufs in use, want %u (128 posted)",
 	      qpt_in_use(mp), in_use + 128);
 	check_state(port, 1, 1, RTE_ETH_QUEUE_STATE_STARTED);
-	CHECK_EQ(ctl_recv(port, 1, 64, LEN, 0, &bad), 0);
+	CHECK_EQ(qpt_recv(port, 1, 64, LEN, 0, &bad), 0);
 	ctl_roundtrip(port, port, 1, mp, N, LEN, 200, "q1 after rx setup");
 	ctl_roundtrip(port, port, 0, mp, N, LEN, 300, "q0 after rx setup");
 
@@ -238,13 +238,13 @@ test_deferred(void)
 	}
 	ctl_roundtrip(port, port, 0, mp, N, LEN, 0, "q0");
 	/* tx q1 runs, rx q1 does not: its frames find no receive queue. */
-	CHECK_EQ(ctl_send(port, 1, mp, N, LEN, NULL, 0), N);
+	CHECK_EQ(qpt_send(port, 1, mp, N, LEN, NULL, 0), N);
 	CHECK_EQ(qpt_xstat(port, "tx_q1_no_link_drops"), N);
 	in_use = qpt_in_use(mp);
 	CHECK(rte_eth_dev_rx_queue_start(port, 1) == 0, "start rx q1");
 	CHECK_EQ(qpt_in_use(mp), in_use + RING);
 	CHECK_EQ(qpt_xstat(port, "rx_q1_wqes_posted"), RING);
-	CHECK_EQ(ctl_recv(port, 1, 64, LEN, 0, &bad), 0);
+	CHECK_EQ(qpt_recv(port, 1, 64, LEN, 0, &bad), 0);
 	ctl_roundtrip(port, port, 1, mp, N, LEN, 100, "q1 after its rx start");
 	CHECK(rte_eth_dev_tx_queue_start(port, 2) == 0, "start tx q2");
 	check_state(port, 2, 0, RTE_ETH_QUEUE_STATE_STARTED);
@@ -311,9 +311,9 @@ test_ring_sizes(void)
 	QPT_CASE("ring of 16: a full receive ring drops, and counts, the rest");
 	REQUIRE(qpt_start(port, 1, 16, mp) == 0, "start with 16 slots");
 	CHECK_EQ(qpt_in_use(mp), 16);
-	CHECK_EQ(ctl_send(port, 0, mp, 16, LEN, NULL, 0), 16);
-	CHECK_EQ(ctl_send(port, 0, mp, 4, LEN, NULL, 16), 4);
-	CHECK_EQ(ctl_recv(port, 0, 64, LEN, 0, &bad), 16);
+	CHECK_EQ(qpt_send(port, 0, mp, 16, LEN, NULL, 0), 16);
+	CHECK_EQ(qpt_send(port, 0, mp, 4, LEN, NULL, 16), 4);
+	CHECK_EQ(qpt_recv(port, 0, 64, LEN, 0, &bad), 16);
 	CHECK_EQ(bad, 0);
 	CHECK_EQ(qpt_xstat(port, "rx_q0_no_buffer_drops"), 4);
 	{
@@ -325,8 +325,8 @@ test_ring_sizes(void)
 	}
 	/* A full ring, drained by bursts larger than the ring, many times over. */
 	for (i = 0, ok = 0; i < 50; i++) {
-		unsigned int sent = ctl_send(port, 0, mp, 16, LEN, NULL, 100 + 16 * i);
-		unsigned int got = ctl_recv(port, 0, 64, LEN, 100 + 16 * i, &bad);
+		unsigned int sent = qpt_send(port, 0, mp, 16, LEN, NULL, 100 + 16 * i);
+		unsigned int got = qpt_recv(port, 0, 64, LEN, 100 + 16 * i, &bad);
 
 		if (sent == 16 && got == 16 && bad == 0)
 			ok++;
@@ -343,8 +343,8 @@ test_ring_sizes(void)
 
 		REQUIRE(qpt_start(port, 1, 32768, big) == 0, "start with 32768 slots");
 		CHECK_EQ(qpt_in_use(big), 32768);
-		CHECK_EQ(ctl_send(port, 0, big, 512, LEN, NULL, 0), 512);
-		CHECK_EQ(ctl_recv(port, 0, 1024, LEN, 0, &bad), 512);
+		CHECK_EQ(qpt_send(port, 0, big, 512, LEN, NULL, 0), 512);
+		CHECK_EQ(qpt_recv(port, 0, 1024, LEN, 0, &bad), 512);
 		CHECK_EQ(bad, 0);
 		CHECK(rte_eth_dev_stop(port) == 0, "stop");
 		CHECK_EQ(qpt_in_use(big), 0);
@@ -381,9 +381,9 @@ test_max_qps(void)
 	REQUIRE(qpt_start(port, 256, 16, mp) == 0, "start with 256 QPs");
 	CHECK_EQ(qpt_in_use(mp), 256 * 16);
 	for (q = 0; q < 256; q++)
-		CHECK_EQ(ctl_send(port, q, mp, 2, LEN, NULL, 10u * q), 2);
+		CHECK_EQ(qpt_send(port, q, mp, 2, LEN, NULL, 10u * q), 2);
 	for (q = 0; q < 256; q++)
-		ok += ctl_recv(port, q, 16, LEN, 10u * q, &bad) == 2 && bad == 0;
+		ok += qpt_recv(port, q, 16, LEN, 10u * q, &bad) == 2 && bad == 0;
 	CHECK(ok == 256, "%u of 256 queue pairs carried their frames", ok);
 	CHECK(rte_eth_stats_get(port, &st) == 0, "stats");
 	CHECK_EQ(st.opackets, 512);

@@ -280,7 +280,7 @@ down(const char *ifname, uint32_t token)
 		b[i] = mk_frame('D', 'a', token, i);
 		REQUIRE(b[i] != NULL, "mbuf");
 	}
-	wire_log_begin();
+	qpt_log_begin();
 	sent = rte_eth_tx_burst(port, 0, b, (uint16_t)k);
 	qpt_free_all(b + sent, k - sent);
 	for (polls = 0; polls < 16; polls++) {
@@ -300,9 +300,9 @@ down(const char *ifname, uint32_t token)
 	REQUIRE(rte_eth_stats_get(port, &st) == 0, "stats");
 	CHECK_EQ(st.opackets, 0);
 	CHECK_EQ(st.oerrors, k);
-	CHECK(wire_log_lines(log, WIRE_DRV_LINE, "send failed") == 1,
+	CHECK(qpt_log_lines(log, WIRE_DRV_LINE, "send failed") == 1,
 	      "%u \"send failed\" lines, want 1 (logged once per queue)",
-	      wire_log_lines(log, WIRE_DRV_LINE, "send failed"));
+	      qpt_log_lines(log, WIRE_DRV_LINE, "send failed"));
 
 	QPT_CASE("interface up again: sends leave again");
 	REQUIRE(link_set(ifname, 1) == 0, "bring %s up", ifname);

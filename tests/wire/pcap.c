@@ -259,7 +259,7 @@ test_per_queue(void)
 	path_of(path, sizeof(path), "wire_pq_%u.pcap");
 	wire_fmt(args, sizeof(args), "rx_pcap=%s", path);
 	rte_log_set_level_pattern("pmd.net.qpring", RTE_LOG_INFO);
-	wire_log_begin();
+	qpt_log_begin();
 	b = port_new("net_qpring_pqb", args, 2, mp, 0, 0);
 	for (q = 0; q < 2; q++)
 		recv_exact(b, q, exp[q], nb[q], "per-queue");
@@ -270,8 +270,8 @@ test_per_queue(void)
 
 		wire_fmt(name, sizeof(name), "wire_pq_%u.pcap", q);
 		wire_fmt(what, sizeof(what), "end of capture after %u frames", nb[q]);
-		CHECK(wire_log_lines(log, name, what) == 1, "\"%s: %s\" logged %u times, want 1",
-		      name, what, wire_log_lines(log, name, what));
+		CHECK(qpt_log_lines(log, name, what) == 1, "\"%s: %s\" logged %u times, want 1",
+		      name, what, qpt_log_lines(log, name, what));
 	}
 	REQUIRE(rte_eth_stats_get(b, &st) == 0, "stats");
 	CHECK_EQ(st.ipackets, nb[0] + nb[1]);
@@ -457,7 +457,7 @@ trunc_case(const char *what, const char *file, size_t cut, unsigned int frames,
 	wire_pcap_free(&f);
 	wire_fmt(args, sizeof(args), "rx_pcap=%s", path);
 	wire_fmt(name, sizeof(name), "net_qpring_%.8s", file + 5);
-	wire_log_begin();
+	qpt_log_begin();
 	p = port_new(name, args, 1, mp, 0, 0);
 	recv_exact(p, 0, shared_exp, frames, what);
 	for (polls = 0; polls < 64; polls++) {
@@ -472,8 +472,8 @@ trunc_case(const char *what, const char *file, size_t cut, unsigned int frames,
 	REQUIRE(rte_eth_stats_get(p, &st) == 0, "stats");
 	CHECK_EQ(st.ipackets, frames);
 	CHECK_EQ(st.ierrors, errors);
-	CHECK(wire_log_lines(log, file, "receive failed") == errors,
-	      "%u \"receive failed\" lines, want %u", wire_log_lines(log, file, "receive failed"),
+	CHECK(qpt_log_lines(log, file, "receive failed") == errors,
+	      "%u \"receive failed\" lines, want %u", qpt_log_lines(log, file, "receive failed"),
 	      errors);
 	CHECK_EQ(qpt_vdev_destroy(name), 0);
 	check_pools(what);
@@ -554,15 +554,15 @@ test_probe_errors(void)
 		}
 		wire_fmt(what, sizeof(what), "probe refused: %s", args);
 		QPT_CASE(what);
-		wire_log_begin();
+		qpt_log_begin();
 		ret = rte_vdev_init(name, args);
 		wire_log_end(log, sizeof(log));
 		CHECK(ret < 0, "rte_vdev_init returned %d", ret);
 		CHECK(rte_eth_dev_get_port_by_name(name, &port) != 0, "a port was left behind");
-		CHECK(wire_log_lines(log, WIRE_DRV_LINE, NULL) == 1,
+		CHECK(qpt_log_lines(log, WIRE_DRV_LINE, NULL) == 1,
 		      "%u driver log lines, want exactly 1",
-		      wire_log_lines(log, WIRE_DRV_LINE, NULL));
-		CHECK(wire_log_lines(log, WIRE_DRV_LINE, c->needle) == 1,
+		      qpt_log_lines(log, WIRE_DRV_LINE, NULL));
+		CHECK(qpt_log_lines(log, WIRE_DRV_LINE, c->needle) == 1,
 		      "the driver's line does not say \"%s\"", c->needle);
 		if (ret == 0)
 			qpt_vdev_destroy(name);
@@ -582,14 +582,14 @@ start_error(const char *name, const char *args, const char *needle)
 	REQUIRE(port >= 0, "probe %s: %d", name, port);
 	REQUIRE(qpt_setup((uint16_t)port, 2, RING, mp) == 0, "setup");
 	for (round = 0; round < 2; round++) {
-		wire_log_begin();
+		qpt_log_begin();
 		ret = rte_eth_dev_start((uint16_t)port);
 		wire_log_end(log, sizeof(log));
 		CHECK(ret < 0, "rte_eth_dev_start returned %d", ret);
-		CHECK(wire_log_lines(log, WIRE_DRV_LINE, NULL) == 1,
+		CHECK(qpt_log_lines(log, WIRE_DRV_LINE, NULL) == 1,
 		      "%u driver log lines, want exactly 1",
-		      wire_log_lines(log, WIRE_DRV_LINE, NULL));
-		CHECK(wire_log_lines(log, "cannot open the wire", needle) == 1,
+		      qpt_log_lines(log, WIRE_DRV_LINE, NULL));
+		CHECK(qpt_log_lines(log, "cannot open the wire", needle) == 1,
 		      "no \"cannot open the wire\" line naming %s", needle);
 	}
 	CHECK_EQ(qpt_vdev_destroy(name), 0);

@@ -37,58 +37,12 @@ wire_fmt(char *buf, size_t size, const char *fmt, ...)
 
 /* ------------------------------------------------------------ log capture */
 
-static FILE *wire_log_f;
-static char *wire_log_buf;
-static size_t wire_log_len;
-
-/* Send rte_log output to memory until wire_log_end(). */
-static inline void
-wire_log_begin(void)
-{
-	wire_log_f = open_memstream(&wire_log_buf, &wire_log_len);
-	REQUIRE(wire_log_f != NULL, "open_memstream: %s", strerror(errno));
-	REQUIRE(rte_openlog_stream(wire_log_f) == 0, "rte_openlog_stream");
-}
-
-/* Give rte_log its default stream back; what was logged is copied into
- * @buf (NUL-terminated, truncated to @size - 1 bytes) and echoed to stdout.
- */
+/* qpt_log_end() (qpt.h), and what was logged echoed to the test's output. */
 static inline void
 wire_log_end(char *buf, size_t size)
 {
-	size_t n;
-
-	rte_openlog_stream(NULL);
-	buf[0] = '\0';
-	if (wire_log_f == NULL)
-		return;
-	fclose(wire_log_f);
-	n = RTE_MIN(wire_log_len, size - 1);
-	memcpy(buf, wire_log_buf, n);
-	buf[n] = '\0';
-	free(wire_log_buf);
-	wire_log_f = NULL;
-	wire_log_buf = NULL;
+	qpt_log_end(buf, size);
 	fputs(buf, stdout);
-}
-
-/* Lines of @log that contain both @a and @b (@b may be NULL). */
-static inline unsigned int
-wire_log_lines(const char *log, const char *a, const char *b)
-{
-	unsigned int n = 0;
-
-	while (*log != '\0') {
-		const char *eol = strchr(log, '\n');
-		size_t len = eol != NULL ? (size_t)(eol - log) : strlen(log);
-		char line[2048];
-
-		snprintf(line, sizeof(line), "%.*s", (int)len, log);
-		if (strstr(line, a) != NULL && (b == NULL || strstr(line, b) != NULL))
-			n++;
-		log += len + (eol != NULL);
-	}
-	return n;
 }
 
 /* ------------------------------------------------------------- frames */
