@@ -38,3 +38,14 @@ qp_runtime_rm() {
 		fi
 	done
 }
+
+# A shell test's checks: fail MESSAGE counts a failure (FAILS) and goes on;
+# ok MESSAGE reports a passed check.
+FAILS=0
+fail() {
+	echo "FAIL: $*"
+	FAILS=$((FAILS + 1))
+}
+ok() {
+	echo "ok:   $*"
+}

@@ -66,6 +66,21 @@ as_xs_sum(uint16_t port, const char *dir, uint16_t nb_qp, const char *what)
 	return sum;
 }
 
+/* Everything serviced and completed on the send queues 0..@nb_qp-1 of @port? */
+static inline int
+as_sender_idle(uint16_t port, uint16_t nb_qp)
+{
+	uint16_t q;
+
+	for (q = 0; q < nb_qp; q++) {
+		struct rte_pmd_qpring_regs r = qpt_regs(port, q, RTE_PMD_QPRING_SQ);
+
+		if (r.pending != 0 || r.done_slots != r.size)
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * Probe vdev @name with @args and set up @nb_qp queue pairs of @ring slots
  * receiving into @mp, with @conf (NULL: all zero). Not started.

@@ -85,21 +85,6 @@ check_rate(const char *what, uint64_t got, double expect)
 	      "%s: %" PRIu64 ", expected about %.0f", what, got, expect);
 }
 
-/* Everything serviced and completed on @a's send queues? */
-static int
-sender_idle(uint16_t a)
-{
-	uint16_t q;
-
-	for (q = 0; q < NB_QP; q++) {
-		struct rte_pmd_qpring_regs r = qpt_regs(a, q, RTE_PMD_QPRING_SQ);
-
-		if (r.pending != 0 || r.done_slots != r.size)
-			return 0;
-	}
-	return 1;
-}
-
 static void
 fault_run(const struct fault_case *c, struct run_result *res)
 {
@@ -185,7 +170,7 @@ fault_run(const struct fault_case *c, struct run_result *res)
 	 */
 	dl = as_deadline(AS_WAIT_MS);
 	while ((service || polls < MAX_POLLS) && !as_expired(dl)) {
-		int idle = sender_idle(a);
+		int idle = as_sender_idle(a, NB_QP);
 
 		for (q = 0; q < NB_QP; q++)
 			while (as_flow_rx(b, &fl[q]) > 0)
@@ -196,7 +181,8 @@ fault_run(const struct fault_case *c, struct run_result *res)
 			CHECK(rte_pmd_qpring_adapter_poll(a, UINT32_MAX) >= 0, "adapter_poll");
 		polls++;
 	}
-	CHECK(sender_idle(a), "sender still busy after %u polls (%s adapter)", polls, c->mode);
+	CHECK(as_sender_idle(a, NB_QP), "sender still busy after %u polls (%s adapter)", polls,
+	      c->mode);
 	for (q = 0; q < NB_QP; q++) {
 		CHECK_EQ(rte_eth_rx_queue_count(b, q), 0);
 		CHECK_EQ(fl[q].bad, 0);

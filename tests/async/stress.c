@@ -18,20 +18,6 @@
 
 static struct rte_mempool *pool;
 
-static int
-sender_idle(uint16_t port)
-{
-	uint16_t q;
-
-	for (q = 0; q < NB_QP; q++) {
-		struct rte_pmd_qpring_regs r = qpt_regs(port, q, RTE_PMD_QPRING_SQ);
-
-		if (r.pending != 0 || r.done_slots != r.size)
-			return 0;
-	}
-	return 1;
-}
-
 int
 main(void)
 {
@@ -86,7 +72,7 @@ main(void)
 	/* Drain: the service completes what is held; we harvest. */
 	dl = as_deadline(AS_WAIT_MS);
 	while (!as_expired(dl)) {
-		int idle = sender_idle(port[0]) && sender_idle(port[1]);
+		int idle = as_sender_idle(port[0], NB_QP) && as_sender_idle(port[1], NB_QP);
 
 		for (d = 0; d < 2; d++)
 			for (q = 0; q < NB_QP; q++)
@@ -95,7 +81,8 @@ main(void)
 		if (idle)
 			break;
 	}
-	CHECK(sender_idle(port[0]) && sender_idle(port[1]), "adapters still busy after drain");
+	CHECK(as_sender_idle(port[0], NB_QP) && as_sender_idle(port[1], NB_QP),
+	      "adapters still busy after drain");
 
 	for (d = 0; d < 2; d++) {
 		struct as_balance x;

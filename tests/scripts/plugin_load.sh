@@ -33,11 +33,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-FAILS=0
-fail() {
-	echo "FAIL: $*"
-	FAILS=$((FAILS + 1))
-}
+# fail and FAILS: scripts/qp-lib.sh
 
 # dpdk-test waits at its prompt for commands on stdin (the fifo) while the
 # telemetry client asks it which ports and commands it has.

@@ -24,14 +24,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-FAILS=0
-fail() {
-	echo "FAIL: $*"
-	FAILS=$((FAILS + 1))
-}
-ok() {
-	echo "ok:   $*"
-}
+# fail, ok and FAILS: scripts/qp-lib.sh
 
 # run NAME "testpmd app args" CMD...: feed the commands to an interactive
 # testpmd, one per line, in order; testpmd executes each before reading the

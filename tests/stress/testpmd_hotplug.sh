@@ -29,14 +29,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-FAILS=0
-fail() {
-	echo "FAIL: $*"
-	FAILS=$((FAILS + 1))
-}
-ok() {
-	echo "ok:   $*"
-}
+# fail, ok and FAILS: scripts/qp-lib.sh
 
 # The commands, one per line; testpmd runs each before it reads the next, so
 # nothing depends on timing. Cycle c (1..CYCLES) begins with "port attach".
