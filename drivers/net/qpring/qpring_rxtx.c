@@ -110,23 +110,29 @@ qpring_adapter_run_rxq(struct qpring_rxq *rxq, uint32_t budget)
 	return n;
 }
 
+/* How reclaimed send buffers may be freed (qpring_tx_free()). */
+enum qpring_free {
+	QPRING_FREE_ANY = 0,  /* any mbuf: rte_pktmbuf_free_bulk() */
+	QPRING_FREE_FAST = 1, /* MBUF_FAST_FREE: direct, refcnt 1 */
+	QPRING_FREE_BULK = 2, /* ... and all single-segment from one pool */
+};
+
 /*
  * Free reclaimed send buffers. With RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE the
  * application promises direct mbufs with refcnt 1: single-buffer ones go
  * straight back to their pool, in runs of the same pool (zero-copy returns
  * the receiver's buffers here), without reading their second cache line.
- * @fast 2: all single-segment and from one pool (the caller checked).
  */
 static __rte_always_inline void
-qpring_tx_free(struct rte_mbuf **m, uint32_t n, int fast)
+qpring_tx_free(struct rte_mbuf **m, uint32_t n, enum qpring_free how)
 {
 	uint32_t start = 0, i;
 
-	if (!fast) {
+	if (how == QPRING_FREE_ANY) {
 		rte_pktmbuf_free_bulk(m, n);
 		return;
 	}
-	if (fast == 2) {
+	if (how == QPRING_FREE_BULK) {
 		/* The caller knows them single-segment and the application's
 		 * own (one pool per queue, as MBUF_FAST_FREE promises).
 		 */
@@ -192,7 +198,7 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 			errors += s->res_status == QP_ST_ERROR;
 			reaped[nb_reaped++] = (struct rte_mbuf *)(uintptr_t)s->cookie;
 			if (unlikely(nb_reaped == QPRING_TX_BURST_FREE)) {
-				qpring_tx_free(reaped, nb_reaped, txq->fast_free);
+				qpring_tx_free(reaped, nb_reaped, (enum qpring_free)txq->fast_free);
 				txq->c[QP_TXC_REAPED] += nb_reaped;
 				nb_reaped = 0;
 			}
@@ -222,8 +228,9 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 		 * MBUF_FAST_FREE and none of them chained (segs == 1), one
 		 * bulk put to their pool.
 		 */
-		const int fast = txq->fast_free && !zero_copy && segs == 1 && nb_reaped == 0 ?
-				 2 : txq->fast_free;
+		const enum qpring_free fast =
+			txq->fast_free && !zero_copy && segs == 1 && nb_reaped == 0 ?
+			QPRING_FREE_BULK : (enum qpring_free)txq->fast_free;
 
 		if (inline_adapter == 1)
 			qpring_wire_service(txq, zero_copy, UINT32_MAX);
@@ -255,7 +262,7 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 		}
 	}
 	if (nb_reaped != 0) {
-		qpring_tx_free(reaped, nb_reaped, txq->fast_free);
+		qpring_tx_free(reaped, nb_reaped, (enum qpring_free)txq->fast_free);
 		txq->c[QP_TXC_REAPED] += nb_reaped;
 	}
 	txq->c[QP_TXC_BAD_FRAME] += bad;
