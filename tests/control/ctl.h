@@ -34,14 +34,30 @@ ctl_roundtrip(uint16_t tx, uint16_t rx, uint16_t q, struct rte_mempool *mp, unsi
 	CHECK(got == n && bad == 0, "%s: q%u received %u of %u, %u bad", what, q, got, n, bad);
 }
 
+struct ctl_mz_find {
+	char prefix[RTE_MEMZONE_NAMESIZE];
+	int found;
+};
+
+static inline void
+ctl_mz_match(const struct rte_memzone *mz, void *arg)
+{
+	struct ctl_mz_find *f = arg;
+
+	if (strncmp(mz->name, f->prefix, strlen(f->prefix)) == 0)
+		f->found++;
+}
+
 /* Is the memzone of queue @q (@dir 't' or 'r') of @port reserved? */
 static inline int
 ctl_mz_exists(uint16_t port, char dir, uint16_t q)
 {
-	char name[RTE_MEMZONE_NAMESIZE];
+	struct ctl_mz_find f = { .found = 0 };
 
-	snprintf(name, sizeof(name), "qpring_p%u_%cq%u", port, dir, q);
-	return rte_memzone_lookup(name) != NULL;
+	/* qpring_p<port>_<t|r>q<q>_<generation> */
+	snprintf(f.prefix, sizeof(f.prefix), "qpring_p%u_%cq%u_", port, dir, q);
+	rte_memzone_walk(ctl_mz_match, &f);
+	return f.found;
 }
 
 /* Link status of @port as rte_eth_link_get_nowait() reports it (-1 on error). */

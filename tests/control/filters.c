@@ -351,12 +351,17 @@ test_mbuf_size(void)
 	REQUIRE(ret == 0 && rte_eth_tx_queue_setup(c, 0, RING, rte_socket_id(), NULL) == 0,
 		"setup");
 
-	QPT_CASE("mtu_set too big for the rx buffers: refused, MTU kept");
+	QPT_CASE("mtu_set too big for the rx buffers: a stopped port takes it, start refuses");
+	CHECK(rte_eth_dev_set_mtu(c, 983) == 0, "MTU 983 on a stopped port");
+	CHECK_EQ(rte_eth_dev_start(c), -EINVAL);
+	CHECK(rte_eth_dev_set_mtu(c, 900) == 0, "MTU 900");
+	CHECK_EQ(rte_eth_dev_start(c), 0);
+	QPT_CASE("mtu_set too big for the rx buffers of a running port: refused, MTU kept");
 	CHECK(rte_eth_dev_set_mtu(c, 983) == -EINVAL, "MTU 983 accepted");
 	CHECK(rte_eth_dev_set_mtu(c, 1500) == -EINVAL, "MTU 1500 accepted");
-	CHECK(rte_eth_dev_get_mtu(c, &mtu) == 0 && mtu == 982, "MTU %u", mtu);
-	CHECK(rte_eth_dev_set_mtu(c, 900) == 0, "MTU 900");
-	CHECK(rte_eth_dev_set_mtu(c, 982) == 0, "MTU 982 again");
+	CHECK(rte_eth_dev_get_mtu(c, &mtu) == 0 && mtu == 900, "MTU %u", mtu);
+	CHECK(rte_eth_dev_set_mtu(c, 982) == 0, "MTU 982 on the running port");
+	CHECK_EQ(rte_eth_dev_stop(c), 0);
 
 	QPT_CASE("frames up to the buffer size loop back at MTU 982");
 	{

@@ -271,11 +271,14 @@ test_ring_sizes(void)
 		int ret;
 		uint32_t size;
 	} t[] = {
+		/* In the advertised range (nb_align 1), any count: rounded up
+		 * to a power of two, and queue info reports the real size.
+		 */
 		{ 0, 0, 512 }, { 1, -EINVAL, 0 }, { 8, -EINVAL, 0 }, { 15, -EINVAL, 0 },
-		{ 16, 0, 16 }, { 17, -EINVAL, 0 }, { 24, -EINVAL, 0 }, { 32, 0, 32 },
-		{ 100, -EINVAL, 0 }, { 128, 0, 128 }, { 1000, -EINVAL, 0 }, { 1024, 0, 1024 },
-		{ 4096, 0, 4096 }, { 16384, 0, 16384 }, { 20000, -EINVAL, 0 },
-		{ 32767, -EINVAL, 0 }, { 32768, 0, 32768 }, { 32769, -EINVAL, 0 },
+		{ 16, 0, 16 }, { 17, 0, 32 }, { 24, 0, 32 }, { 32, 0, 32 },
+		{ 100, 0, 128 }, { 128, 0, 128 }, { 1000, 0, 1024 }, { 1024, 0, 1024 },
+		{ 4096, 0, 4096 }, { 16384, 0, 16384 }, { 20000, 0, 32768 },
+		{ 32767, 0, 32768 }, { 32768, 0, 32768 }, { 32769, -EINVAL, 0 },
 		{ 65535, -EINVAL, 0 },
 	};
 	uint16_t port = qpt_probe("net_qpring_rs", "");
@@ -305,6 +308,15 @@ test_ring_sizes(void)
 			continue;
 		CHECK_EQ(ring_size(port, 0, RTE_PMD_QPRING_RQ), t[i].size);
 		CHECK_EQ(ring_size(port, 0, RTE_PMD_QPRING_SQ), t[i].size);
+		{
+			struct rte_eth_rxq_info ri;
+			struct rte_eth_txq_info ti;
+
+			CHECK(rte_eth_rx_queue_info_get(port, 0, &ri) == 0 &&
+			      ri.nb_desc == t[i].size, "rx queue info: %u slots", ri.nb_desc);
+			CHECK(rte_eth_tx_queue_info_get(port, 0, &ti) == 0 &&
+			      ti.nb_desc == t[i].size, "tx queue info: %u slots", ti.nb_desc);
+		}
 		CHECK(ctl_mz_exists(port, 't', 0) && ctl_mz_exists(port, 'r', 0), "memzones");
 	}
 

@@ -160,7 +160,8 @@ class Code:
         for name in sorted(os.listdir(os.path.join(root, DRV))):
             if name.endswith((".c", ".h")):
                 self.files[name] = strip_c_comments(read(root, os.path.join(DRV, name)))
-        self.ethdev = self.files["qpring_ethdev.c"]
+        # The ethdev glue is split by concern over the driver's .c files.
+        self.ethdev = "\n".join(v for k, v in self.files.items() if k.endswith(".c"))
         self.all = "\n".join(self.files.values())
         self.defines = {}
         for m in re.finditer(r"^#define\s+(\w+)\s+(.+?)\s*$", self.all, flags=re.M):
@@ -193,7 +194,7 @@ class Code:
         """[(macro, key)] in valid_arguments[] order."""
         body = c_block(self.ethdev, r"valid_arguments\s*\[\s*\]\s*=\s*\{")
         if body is None:
-            raise ValueError("no valid_arguments[] table in qpring_ethdev.c")
+            raise ValueError("no valid_arguments[] table in the driver")
         out = []
         for tok in re.findall(r"\b(\w+)\b", body):
             if tok == "NULL":
@@ -224,13 +225,13 @@ class Code:
     def xstats(self, table):
         body = c_block(self.ethdev, re.escape(table) + r"\s*\[\s*\]\s*=\s*\{")
         if body is None:
-            raise ValueError(f"no {table}[] in qpring_ethdev.c")
+            raise ValueError(f"no {table}[] in the driver")
         return re.findall(r"\{\s*\"(\w+)\"", body)
 
     def ops(self):
         body = c_block(self.ethdev, r"struct eth_dev_ops qpring_ops\s*=\s*\{")
         if body is None:
-            raise ValueError("no qpring_ops initialiser in qpring_ethdev.c")
+            raise ValueError("no qpring_ops initialiser in the driver")
         return set(re.findall(r"\.(\w+)\s*=", body))
 
     def markers(self):
@@ -493,7 +494,7 @@ def check_api_and_limits(code, readme, rst):
             fail(f"{doc}: limits from the code not stated: {', '.join(bad)}")
     ok("limits stated: " + ", ".join(f"{w} {n}" for w, n in limits.items()))
     # Planned features are documented only when the code has them.
-    pcap = "qp_wire_pcap.c" in code.files
+    pcap = "qpring_wire_pcap.c" in code.files
     for doc, text in ((README, readme), (RST, rst)):
         if ("rx_pcap" in text) != pcap:
             fail(f"{doc}: pcap wire documented={'rx_pcap' in text}, in code={pcap}")

@@ -104,7 +104,7 @@ check_layout() {
 		diff "$W/want.txt" "$W/got.txt"
 	check "$how: PMD exports the PMD API" \
 		sh -c "nm -D --defined-only '$l_stage/$l_lib/librte_net_qpring.so' |
-			grep -q ' rte_pmd_qpring_regs_get$'"
+			grep -q ' rte_pmd_qpring_regs_get@@EXPERIMENTAL$'"
 	check "$how: the header is the source's" \
 		cmp -s "$SRC/drivers/net/qpring/rte_pmd_qpring.h" "$l_stage/$l_inc/qpring/rte_pmd_qpring.h"
 }

@@ -172,6 +172,7 @@ test_mtu(void)
 	struct rte_eth_rxconf rxc;
 	struct rte_eth_conf conf;
 	uint16_t mtu = 0, p;
+	char log[4096];
 	int port, ret;
 
 	QPT_CASE("MTU 9000 needs Rx scatter or 9018-byte buffers; limits 68..9198");
@@ -183,13 +184,25 @@ test_mtu(void)
 	REQUIRE(rte_eth_dev_configure(p, 1, 1, &conf) == 0, "configure");
 	REQUIRE(rte_eth_rx_queue_setup(p, 0, RING, rte_socket_id(), NULL, rx_mp) == 0, "rx setup");
 	REQUIRE(rte_eth_tx_queue_setup(p, 0, RING, rte_socket_id(), NULL) == 0, "tx setup");
-	CHECK(rte_eth_dev_set_mtu(p, 9000) == -EINVAL,
-	      "MTU 9000 accepted with 2 KB buffers and no scatter");
-	CHECK(rte_eth_dev_get_mtu(p, &mtu) == 0 && mtu == RTE_ETHER_MTU,
-	      "MTU %u after a refused change", mtu);
+	/* A stopped port takes the MTU (the application may set its receive
+	 * queues up again with larger buffers next); the start refuses it
+	 * while the buffers cannot hold its frames.
+	 */
+	CHECK_EQ(rte_eth_dev_set_mtu(p, 9000), 0);
+	CHECK(rte_eth_dev_get_mtu(p, &mtu) == 0 && mtu == 9000, "MTU %u after the change", mtu);
+	qpt_log_begin();
+	CHECK_EQ(rte_eth_dev_start(p), -EINVAL);
+	qpt_log_end(log, sizeof(log));
+	CHECK_EQ(qpt_log_lines(log, "MTU 9000 needs 9018-byte frames", "rx queue 0 buffers"), 1);
 	CHECK_EQ(rte_eth_dev_set_mtu(p, ROOM_2K - 18), 0);
+	CHECK_EQ(rte_eth_dev_start(p), 0);
+	/* Started: the buffers it has decide. */
 	CHECK(rte_eth_dev_set_mtu(p, ROOM_2K - 17) == -EINVAL,
-	      "MTU %u accepted: its frames do not fit 2 KB buffers", ROOM_2K - 17);
+	      "MTU %u accepted on a running port: its frames do not fit 2 KB buffers",
+	      ROOM_2K - 17);
+	CHECK(rte_eth_dev_get_mtu(p, &mtu) == 0 && mtu == ROOM_2K - 18,
+	      "MTU %u after a refused change", mtu);
+	CHECK_EQ(rte_eth_dev_stop(p), 0);
 
 	/* Scatter asked for on the queue alone (the port's rxmode has none). */
 	QPT_CASE("RTE_ETH_RX_OFFLOAD_SCATTER in the queue's conf allows MTU 9000");

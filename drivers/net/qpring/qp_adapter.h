@@ -5,134 +5,15 @@
  * The emulated hardware adapter (claim 1): it selects a posted slot,
  * performs the WQE's task (send a frame onto the wire, or place an arriving
  * frame into a posted receive buffer) and then sets the slot's indicator.
- * One qp_hwq is the "hardware" of one queue: its register file, the state
- * only the adapter writes, and the slot ring, in one memzone.
+ * The in-order engine is qp_adapter.c, fault injection qp_faults.c, the
+ * queue memory both work on qp_hwq.[ch].
  */
 #ifndef QP_ADAPTER_H
 #define QP_ADAPTER_H
 
 #include <stdint.h>
-#include <string.h>
 
-#include <rte_common.h>
-#include <rte_ether.h>
-
-#include "qp_slot.h"
-#include "qp_regs.h"
-
-struct rte_mbuf;
-
-/* Widest out-of-order completion window the adapter honours. */
-#define QP_OOO_MAX 64u
-
-/* Ring size limits (slots per queue); sizes are powers of two. */
-#define QP_RING_MIN 16u
-#define QP_RING_MAX 32768u
-
-/* Receive filter of an RQ, written by the control path of the receiving
- * port, read by whoever delivers into the RQ.
- */
-#define QP_RXF_PROMISC  0x1u
-#define QP_RXF_ALLMULTI 0x2u
-
-/*
- * State written only by the adapter instance that serves the queue. For a
- * send queue that is the lcore running its adapter (the transmitting lcore
- * in inline mode); for a receive queue it is the adapter serving the send
- * queue cabled to it (one sender per receive queue, so one writer). On its
- * own cache line(s), away from the register line and from the driver's
- * queue struct.
- */
-struct qp_adapter_q {
-	uint32_t head;        /* next slot the adapter serves (monotonic) */
-	uint32_t mask;        /* size - 1 */
-	uint32_t wire_busy;   /* send queue: inside qp_adapter_service_sq() */
-	uint32_t rx_filter;   /* receive queue: QP_RXF_*; control path writes */
-	uint32_t rx_scatter;  /* receive queue: a frame may span posted slots */
-	uint64_t mac;         /* receive queue: unicast address accepted, in
-			       * the low six bytes as they stand on the wire
-			       * (qp_mac_word()); control path writes */
-	/* counters, monotonic; readers snapshot them */
-	uint64_t serviced;    /* WQEs completed */
-	uint64_t polls;       /* service calls */
-	uint64_t idle_polls;  /* service calls that found nothing pending */
-	uint64_t no_link;     /* send: frames discarded, no receiver */
-	uint64_t no_buffer;   /* receive: frames dropped, no posted buffer */
-	uint64_t too_big;     /* receive: frames longer than the posted buffer */
-	uint64_t filtered;    /* receive: frames rejected by the MAC filter */
-	uint64_t medium_errors; /* pcap/interface wire: frames the medium refused or lost */
-	uint64_t failed;      /* send: WQEs completed with a failure status */
-	uint64_t fail_bytes;  /* send: their bytes */
-	/* fault injection (send queues); see struct qp_faults */
-	uint64_t f_delayed;   /* batches whose completion was held back */
-	uint64_t f_reordered; /* WQEs completed ahead of an older one */
-	uint64_t f_errors;    /* send WQEs completed with QP_ST_ERROR */
-	uint64_t f_rx_errors; /* frames placed with QP_ST_ERROR (on the receiver) */
-	uint64_t f_drops;     /* frames lost on the wire */
-	uint64_t rng;         /* xorshift state, from the seed */
-	uint32_t done_head;   /* faults: next slot to complete (<= head) */
-	uint32_t held_since;  /* faults: poll count when the held batch was serviced */
-	uint32_t faults_on;   /* control path: any fault configured */
-	uint32_t rx_max_len;  /* receive queue: longest frame accepted (the
-			       * port's MTU + L2 overhead), 0: any; control
-			       * path writes */
-	uint64_t held_tsc;    /* faults: TSC when the held batch was serviced */
-	uint64_t early;       /* faults: held WQEs completed out of order, bit i =
-			       * done_head + i (the adapter's own record) */
-} __rte_cache_aligned;
-
-/*
- * Fault injection settings of a send queue's adapter. Written by the
- * control path (relaxed stores, any time), read by the adapter per call.
- *   delay_polls: a serviced batch is completed only after this many more
- *                service calls (its WQEs stay adapter-owned meanwhile);
- *   delay_ns:    ... and only once this much time has passed since it was
- *                serviced; delay_tsc is the same in TSC cycles, which the
- *                control path derives from delay_ns (the adapter reads it);
- *   ooo_window:  completions are selected at random among the oldest W
- *                serviced WQEs (W at most QP_OOO_MAX), so a WQE can complete
- *                before older ones (frames still leave in posting order);
- *   error_ppm:   per million send WQEs completed with QP_ST_ERROR (frame not
- *                sent), and independently per million frames placed into
- *                the receiver's slot with QP_ST_ERROR;
- *   drop_ppm:    per million frames lost on the wire (sent, never placed).
- */
-struct qp_faults {
-	uint32_t delay_polls;
-	uint32_t ooo_window;
-	uint32_t error_ppm;
-	uint32_t drop_ppm;
-	uint32_t delay_ns;
-	uint32_t rsvd;
-	uint64_t delay_tsc;
-};
-
-/* One queue's hardware: register file, adapter state, slots. */
-struct qp_hwq {
-	struct qp_regs regs;
-	struct qp_adapter_q ad;
-	struct qp_faults faults __rte_cache_aligned;
-	struct qp_slot slots[] __rte_cache_aligned;
-};
-
-/* The six bytes of a MAC address as one comparable word. */
-static inline uint64_t
-qp_mac_word(const void *mac)
-{
-	uint64_t w = 0;
-
-	memcpy(&w, mac, RTE_ETHER_ADDR_LEN);
-	return w;
-}
-
-static inline size_t
-qp_hwq_size(uint32_t nb_slots)
-{
-	return sizeof(struct qp_hwq) + (size_t)nb_slots * sizeof(struct qp_slot);
-}
-
-/* Control path: zero a queue's hardware and give every slot to the driver. */
-void qp_hwq_init(struct qp_hwq *q, uint32_t nb_slots);
+#include "qp_hwq.h"
 
 /*
  * Service up to @budget pending send WQEs of @sq: deliver each frame into
@@ -140,7 +21,7 @@ void qp_hwq_init(struct qp_hwq *q, uint32_t nb_slots);
  * counted), then complete the send slot. @zero_copy moves the send mbuf
  * into the receive slot and the posted receive mbuf into the send slot
  * instead of copying bytes. Returns the number of send WQEs completed.
- * Caller: the one lcore that runs the adapter of @sq.
+ * Caller: the one lcore that holds the adapter of @sq.
  */
 uint32_t qp_adapter_service_sq(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy,
 			       uint32_t budget);
@@ -167,26 +48,21 @@ uint32_t qp_adapter_service_sq_sink(struct qp_hwq *sq, qp_sink_fn sink, void *ct
 uint32_t qp_adapter_service_rq_source(struct qp_hwq *rq, qp_source_fn source, void *ctx,
 				      uint32_t budget);
 
-/* Control path: set a send queue's faults and seed its random stream. */
+/* Control path: set a send queue's faults and seed its random stream
+ * (qp_faults.c).
+ */
 void qp_hwq_set_faults(struct qp_hwq *q, const struct qp_faults *f, uint64_t seed);
 
-/*
- * Control path, queue stopped and no adapter running: complete every posted
- * WQE with QP_ST_FLUSHED and return how many there were. Their buffers stay
- * in the slots for the driver to free.
+/* Is there work on @sq that only a later adapter call does: WQEs posted and
+ * not serviced, or a batch a fault holds back? Any lcore, relaxed: a hint
+ * for who should call.
  */
-uint32_t qp_hwq_flush(struct qp_hwq *q);
-
-/*
- * Control path: park a queue that is not running. Every indicator reads
- * POSTED, so a burst called on a stopped queue finds no slot it may use and
- * returns 0 (nothing harvested, nothing posted). qp_hwq_unpark() gives every
- * slot back to the driver, empty, when a send queue starts.
- */
-void qp_hwq_park(struct qp_hwq *q);
-void qp_hwq_unpark(struct qp_hwq *q);
-
-/* Number of slots the driver owns (indicator DONE), by scanning indicators. */
-uint32_t qp_hwq_count_done(const struct qp_hwq *q);
+static inline int
+qp_adapter_has_work(const struct qp_hwq *sq)
+{
+	return qp_regs_pending_peek(&sq->regs) != 0 ||
+	       __atomic_load_n(&sq->ad.done_head, __ATOMIC_RELAXED) !=
+	       __atomic_load_n(&sq->ad.head, __ATOMIC_RELAXED);
+}
 
 #endif /* QP_ADAPTER_H */

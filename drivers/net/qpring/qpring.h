@@ -3,23 +3,27 @@
  */
 /*
  * Driver-side structures of net_qpring: the port, its send (Tx) and receive
- * (Rx) queues, their counters, and the wire guard through which an adapter
- * reaches the receive queues of the port it is cabled to.
+ * (Rx) queues and their counters, what each process keeps of a port for
+ * itself, the adapter lock, and the declarations the files of the driver
+ * share. Which file holds what: README.md, "Layout of the source".
  */
 #ifndef QPRING_H
 #define QPRING_H
 
+#include <limits.h>
+#include <net/if.h>
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include <ethdev_driver.h>
 #include <rte_common.h>
 #include <rte_dev.h>
 #include <rte_ether.h>
 #include <rte_log.h>
 #include <rte_memzone.h>
+#include <rte_power_intrinsics.h>
 
 #include "qp_adapter.h"
-#include "qp_wire.h"
 
 extern int qpring_logtype;
 #define RTE_LOGTYPE_QPRING qpring_logtype
@@ -37,10 +41,26 @@ extern int qpring_logtype;
 #define QPRING_MAX_MTU         (QPRING_MAX_FRAME - QPRING_FRAME_OVERHEAD)
 #define QPRING_TX_BURST_FREE   64u   /* mbufs freed in one bulk call */
 
+/* Fault injection ranges (devargs and rte_pmd_qpring_faults_set()). */
+#define QPRING_MAX_DELAY_POLLS 1000000u
+#define QPRING_MAX_DELAY_NS    1000000000u /* 1 s */
+#define QPRING_PPM             1000000u
+
+/* How long a control path waits for an adapter to leave a queue. */
+#define QPRING_QUIESCE_MS 1000u
+
 enum qpring_adapter_mode {
 	QPRING_ADAPTER_INLINE = 0, /* serviced in the burst that rang the doorbell */
 	QPRING_ADAPTER_MANUAL,     /* serviced by rte_pmd_qpring_adapter_poll() */
 	QPRING_ADAPTER_SERVICE,    /* serviced by an rte_service on a service lcore */
+	QPRING_ADAPTER_NR
+};
+
+/* Which wire a port is on (qpring_wire.h; one file each). */
+enum qpring_wire_kind {
+	QPRING_WIRE_CABLE = 0, /* loopback, or a cable to another port of this process */
+	QPRING_WIRE_PCAP,      /* capture files or a live interface (libpcap) */
+	QPRING_WIRE_NR
 };
 
 /* WQEs one adapter call services per send queue before moving on. */
@@ -72,9 +92,11 @@ enum qpring_rxc {
 };
 
 /*
- * Counters are monotonic and written by exactly one lcore; a reset records
- * the current values as a base instead of writing into a counter another
- * lcore owns.
+ * The queue structs live in memory every process of the application maps
+ * (rte_zmalloc): nothing in them is a per-process handle, file descriptor or
+ * function pointer. Counters are monotonic and written by exactly one
+ * lcore; a reset records the current values as a base instead of writing
+ * into a counter another lcore owns.
  */
 struct qpring_txq {
 	struct qp_hwq *hw;            /* slots and registers (memzone) */
@@ -85,7 +107,6 @@ struct qpring_txq {
 	uint16_t queue_id;
 	uint16_t port_id;
 	struct qpring_port *port;
-	void *medium_ctx;             /* pcap/interface wire, primary only */
 	uint64_t c[QP_TXC_NR];
 	/* cold */
 	uint64_t base[QP_TXC_NR];
@@ -94,6 +115,7 @@ struct qpring_txq {
 	uint32_t nb_desc;
 	uint8_t started;
 	uint8_t deferred_start;
+	uint8_t stuck;                /* an adapter did not leave: never free */
 } __rte_cache_aligned;
 
 struct qpring_rxq {
@@ -111,7 +133,6 @@ struct qpring_rxq {
 	uint32_t buf_cap;             /* flat_pool: bytes a posted buffer holds */
 	uint64_t ol_init;             /* ol_flags of a harvested buffer */
 	uint8_t scatter;              /* frames may span several slots */
-	void *medium_ctx;             /* pcap/interface wire, primary only */
 	uint64_t c[QP_RXC_NR];
 	/* cold */
 	uint64_t base[QP_RXC_NR];
@@ -121,21 +142,42 @@ struct qpring_rxq {
 	uint32_t nb_desc;
 	uint8_t started;
 	uint8_t deferred_start;
-	/* Rx interrupt (primary process only): eventfd, and whether the
-	 * application armed it (rte_eth_dev_rx_intr_enable()).
+	uint8_t stuck;                /* an adapter did not leave: never free */
+	/* Rx interrupts: intr_on, the port's eventfds are installed (in the
+	 * primary; the fds themselves are per process, dev->intr_handle);
+	 * intr_armed, the application asked for the next completion
+	 * (rte_eth_dev_rx_intr_enable()).
 	 */
-	int intr_fd;
+	uint32_t intr_on;
 	uint32_t intr_armed;
 } __rte_cache_aligned;
 
+/* What devargs configure on a port (qpring_devargs.c). */
+struct qpring_medium_conf {
+	char rx_pcap[PATH_MAX];  /* capture file to receive from; "%u" = per queue */
+	char tx_pcap[PATH_MAX];  /* capture file to send into; "%u" = per queue */
+	char iface[IF_NAMESIZE]; /* live interface to send and receive on */
+};
+
+struct qpring_args {
+	struct rte_ether_addr mac;
+	int mac_given;
+	char peer[RTE_DEV_NAME_MAX_LEN];
+	uint8_t copy;
+	uint8_t adapter_mode;
+	struct qp_faults faults;
+	uint64_t seed;
+	struct qpring_medium_conf medium;
+};
+
 /* Port state, in dev_private (shared memory, visible to secondaries). */
 struct qpring_port {
-	TAILQ_ENTRY(qpring_port) next;  /* registry of cabled ports (primary) */
+	TAILQ_ENTRY(qpring_port) next;  /* registry of this process's ports (primary) */
 	/*
-	 * Where this port's send queues deliver: this port (loopback), the
-	 * cabled peer, or NULL (peer named but absent). Read by the adapter
-	 * inside the wire guard; changed by the control path, which then
-	 * waits for the guard (qpring_wire_quiesce()).
+	 * Cable wire: where this port's send queues deliver: this port
+	 * (loopback), the cabled peer, or NULL (peer named but absent). Read
+	 * by the adapter under its adapter lock; changed by the control
+	 * path, which then waits for the lock (qpring_cable_quiesce()).
 	 */
 	struct qpring_port *wire_dst;
 	/* Receive queues accepting frames, by queue id; same protocol. */
@@ -145,50 +187,145 @@ struct qpring_port {
 	char peer_name[RTE_DEV_NAME_MAX_LEN];
 	struct rte_ether_addr mac;
 	uint16_t port_id;
+	uint8_t wire;                   /* enum qpring_wire_kind */
 	uint8_t copy;                   /* 1: frames are copied; 0: buffers exchanged */
 	uint8_t adapter_mode;           /* enum qpring_adapter_mode */
 	uint8_t started;
+	uint8_t scatter;                /* RTE_ETH_RX_OFFLOAD_SCATTER on */
+	uint8_t lsc_pending;            /* link changed; event not yet delivered */
 	uint32_t max_frame;             /* from the MTU */
 	struct qp_faults faults;        /* applied to every send queue */
+	uint32_t faults_on;             /* any fault configured (kicks, rxtx) */
 	uint64_t seed;                  /* fault random streams */
+	uint32_t qgen;                  /* queue memory generation (memzone names) */
 	/* adapter=service: the rte_service that runs this port's adapters */
 	uint32_t service_id;
 	uint8_t service_registered;
-	uint8_t lsc_pending;            /* link changed; event not yet delivered */
 	uint32_t svc_run;               /* control path: adapters may run */
 	uint32_t svc_busy __rte_cache_aligned; /* service callback inside */
-	struct qp_medium_conf medium;   /* pcap/interface wire, if configured */
-	uint8_t has_medium;
-	uint8_t scatter;                /* RTE_ETH_RX_OFFLOAD_SCATTER on */
+	struct qpring_medium_conf medium; /* pcap/interface wire, if configured */
 };
 
-/* Burst functions (qpring_rxtx.c). */
-uint16_t qpring_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts);
-uint16_t qpring_rx_burst_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts);
-uint16_t qpring_tx_burst_inline(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts);
-uint16_t qpring_tx_burst_inline_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts);
-uint16_t qpring_tx_burst_deferred(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts);
-uint16_t qpring_rx_burst_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts);
-uint16_t qpring_rx_burst_medium(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts);
-uint16_t qpring_tx_burst_medium(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts);
+/* What one process keeps of a port for itself: dev->process_private. */
+struct qpring_proc {
+	void *wire;                     /* the wire's per-process state, or NULL */
+	int refused;                    /* this process may not use the data path */
+};
 
-/* Run the adapter of one send queue (wire guard, or its medium). */
+static inline struct rte_eth_dev *
+qpring_port_dev(const struct qpring_port *p)
+{
+	return &rte_eth_devices[p->port_id];
+}
+
+/*
+ * The adapter lock of a queue (ad.busy in its hardware). Whoever runs a
+ * queue's adapter holds it: the sending lcore (inline), the service lcore,
+ * the application (manual), or a burst that moves a held fault completion
+ * along. Taking it is also the wire guard's announcement (G1): the
+ * exchange is sequentially consistent, and so are the loads the adapter
+ * then makes of what it delivers into (wire_dst, rx_live[]), so a control
+ * path that unpublishes one of them and then fences and reads busy (G2 in
+ * qpring_adapter_quiesce()) either sees the lock held and waits, or the
+ * adapter sees the destination gone. Returns 1 if taken.
+ */
+static __rte_always_inline int
+qpring_adapter_trylock(struct qp_hwq *hw)
+{
+	if (__atomic_load_n(&hw->ad.busy, __ATOMIC_RELAXED) != 0)
+		return 0; /* held: no need to bounce the line with a write */
+	return __atomic_exchange_n(&hw->ad.busy, 1, __ATOMIC_SEQ_CST) == 0;
+}
+
+/* G3: leave. Release: every write the adapter made (slots, registers, the
+ * queue it delivered into) happens before the next holder's exchange or the
+ * quiescer's acquire load of 0.
+ */
+static __rte_always_inline void
+qpring_adapter_unlock(struct qp_hwq *hw)
+{
+	__atomic_store_n(&hw->ad.busy, 0, __ATOMIC_RELEASE);
+}
+
+/* ------------------------------------------------ shared by the files */
+
+/* qpring_ctl.c: the control lock, the registry of this process's ports,
+ * link state and its events.
+ */
+void qpring_ctl_init(const struct eth_dev_ops *ops);
+void qpring_lock(void);
+void qpring_unlock(void); /* delivers the link events noted under the lock */
+void qpring_registry_add(struct qpring_port *p);
+void qpring_registry_remove(struct qpring_port *p);
+struct qpring_port *qpring_registry_find(const char *name);
+struct qpring_port *qpring_registry_next(struct qpring_port *p); /* NULL: first */
+void qpring_link_refresh(struct qpring_port *p);
+int qpring_adapter_quiesce(struct qp_hwq *hw, const char *what, uint16_t port, uint16_t qid);
+struct rte_eth_dev *qpring_dev_of(uint16_t port_id, int *err);
+
+/* qpring_devargs.c */
+int qpring_parse_args(const char *name, const char *params, struct qpring_args *a);
+void qpring_faults_derive(struct qp_faults *f);
+
+/* qpring_rxtx.c: burst functions, chosen in one place. */
+void qpring_burst_select(struct rte_eth_dev *dev);
 uint32_t qpring_adapter_run_txq(struct qpring_txq *txq, uint32_t budget);
-/* Run the receiving adapter of a queue fed by a medium. */
 uint32_t qpring_adapter_run_rxq(struct qpring_rxq *rxq, uint32_t budget);
-
-/* Cold path of the adapter: wake an application sleeping on the RQ's eventfd. */
-void qpring_rx_intr_signal(struct qpring_rxq *rxq);
-
-/* Descriptor-level operations (qpring_rxtx.c). */
 uint32_t qpring_rx_queue_count(void *rxq);
 int qpring_rx_descriptor_status(void *rxq, uint16_t offset);
 int qpring_tx_descriptor_status(void *txq, uint16_t offset);
-int qpring_tx_done_cleanup_q(struct qpring_txq *txq, uint32_t free_cnt);
+int qpring_tx_done_cleanup(void *txq, uint32_t free_cnt);
 
-/* Control path helpers for queues (qpring_rxtx.c). */
-int qpring_rxq_fill(struct qpring_rxq *rxq);
-void qpring_rxq_drain(struct qpring_rxq *rxq);
-void qpring_txq_drain(struct qpring_txq *txq);
+/* qpring_queue.c: queue set-up, start, stop, release. */
+int qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+			  unsigned int socket, const struct rte_eth_rxconf *conf,
+			  struct rte_mempool *mp);
+int qpring_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+			  unsigned int socket, const struct rte_eth_txconf *conf);
+void qpring_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
+void qpring_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
+int qpring_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid);
+int qpring_rx_queue_stop(struct rte_eth_dev *dev, uint16_t qid);
+int qpring_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid);
+int qpring_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid);
+int qpring_rxq_start_locked(struct rte_eth_dev *dev, uint16_t qid);
+void qpring_rxq_stop_locked(struct rte_eth_dev *dev, uint16_t qid);
+int qpring_txq_start_locked(struct rte_eth_dev *dev, uint16_t qid);
+void qpring_txq_stop_locked(struct rte_eth_dev *dev, uint16_t qid);
+void qpring_release_queues(struct rte_eth_dev *dev);
+void qpring_rx_filter_update(struct rte_eth_dev *dev);
+uint32_t qpring_rx_buf_room(const struct rte_mempool *mp);
+void qpring_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid, struct rte_eth_rxq_info *qi);
+void qpring_txq_info_get(struct rte_eth_dev *dev, uint16_t qid, struct rte_eth_txq_info *qi);
+
+/* qpring_service.c: adapter=service. */
+int qpring_service_register(struct qpring_port *p, int socket);
+void qpring_service_unregister(struct qpring_port *p);
+void qpring_service_start(struct qpring_port *p);
+void qpring_service_stop(struct qpring_port *p);
+void qpring_service_quiesce(struct qpring_port *p);
+
+/* qpring_intr.c: Rx interrupts and PMD power management. */
+int qpring_intr_install(struct rte_eth_dev *dev);
+void qpring_intr_uninstall(struct rte_eth_dev *dev);
+int qpring_rx_queue_intr_enable(struct rte_eth_dev *dev, uint16_t qid);
+int qpring_rx_queue_intr_disable(struct rte_eth_dev *dev, uint16_t qid);
+void qpring_rx_intr_signal(struct qpring_rxq *rxq);
+int qpring_get_monitor_addr(void *q, struct rte_power_monitor_cond *pmc);
+
+/* qpring_stats.c: stats, xstats, register dump, telemetry. */
+int qpring_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st);
+int qpring_stats_reset(struct rte_eth_dev *dev);
+int qpring_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs, unsigned int n);
+int qpring_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
+			    unsigned int size);
+int qpring_xstats_reset(struct rte_eth_dev *dev);
+int qpring_get_reg(struct rte_eth_dev *dev, struct rte_dev_reg_info *info);
+const struct qp_hwq *qpring_queue_hw(const struct rte_eth_dev *dev, uint16_t qid, int dir,
+				     uint32_t *driver_index);
+struct rte_pmd_qpring_regs;
+void qpring_regs_fill(const struct qp_hwq *hw, uint32_t driver_index,
+		      struct rte_pmd_qpring_regs *r);
+void qpring_telemetry_register(void);
 
 #endif /* QPRING_H */

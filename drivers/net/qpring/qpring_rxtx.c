@@ -2,9 +2,9 @@
  * Copyright(c) 2026 The qpring authors
  */
 /*
- * The driver side of the queue pairs: the receive and send burst functions,
- * the wire guard through which a send queue's adapter reaches the receive
- * queue it delivers into, and the control-path fill/drain of a ring.
+ * The driver side of the queue pairs: the receive and send burst functions
+ * (every variant named, chosen in one place: qpring_burst_select()), the
+ * adapter runs a burst makes, and the descriptor-level operations.
  * Fast path: no locks, no logging, no allocation beyond the mbufs it posts.
  */
 #include <stdlib.h>
@@ -15,10 +15,11 @@
 #include <rte_branch_prediction.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
-#include <rte_pause.h>
 #include <rte_prefetch.h>
 
 #include "qpring.h"
+#include "qpring_rxtx.h"
+#include "qpring_wire.h"
 
 /* How far ahead a send burst prefetches the buffer it will reclaim. */
 #define QPRING_TX_PREFETCH 8u
@@ -26,87 +27,50 @@
 /* Receive slots harvested per inner round (one bulk allocation each). */
 #define QPRING_RX_CHUNK 64u
 
-/*
- * The wire guard. A send queue's adapter writes into the receive queue of
- * the port it is cabled to (possibly another port, driven by another
- * lcore). Before a control path stops, frees or uncables that receive
- * queue, it unpublishes it (rx_live[] / wire_dst) and waits until no
- * adapter is inside the guard (qpring_wire_quiesce() in qpring_ethdev.c).
- */
-static __rte_always_inline uint32_t
-qpring_wire_service(struct qpring_txq *txq, int zero_copy, uint32_t budget)
-{
-	struct qp_adapter_q *ad = &txq->hw->ad;
-	struct qpring_port *dst;
-	struct qpring_rxq *rxq = NULL;
-	uint32_t n;
+/* The send-burst variants. */
+enum qpring_tx_variant {
+	QPRING_TX_CABLE_COPY, /* inline adapter, cable wire, frames copied */
+	QPRING_TX_CABLE_ZC,   /* inline adapter, cable wire, buffers exchanged */
+	QPRING_TX_WIRE,       /* inline adapter, through the wire's ops (pcap) */
+	QPRING_TX_POST,       /* adapter elsewhere (service, manual): post and ring */
+	QPRING_TX_REFUSED,    /* this process may not use the port's data path */
+	QPRING_TX_NR
+};
 
-	/* G1: enter. Announce, then load the destination: a store followed by
-	 * a load needs a full fence. Pairs with G2 in qpring_wire_quiesce(),
-	 * which unpublishes the destination, fences, then reads wire_busy:
-	 * either it sees us busy and waits, or we see the destination gone.
-	 */
-	__atomic_store_n(&ad->wire_busy, 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	/* Acquire: pairs with the release publication of wire_dst/rx_live
-	 * in the control path (P1 in qpring_ethdev.c), so a receive queue we
-	 * see is fully set up and posted.
-	 */
-	dst = __atomic_load_n(&txq->port->wire_dst, __ATOMIC_ACQUIRE);
-	if (likely(dst != NULL))
-		rxq = __atomic_load_n(&dst->rx_live[txq->queue_id], __ATOMIC_ACQUIRE);
-	if (likely(rxq == NULL || rxq->intr_fd < 0)) {
-		n = qp_adapter_service_sq(txq->hw, rxq != NULL ? rxq->hw : NULL, zero_copy,
-					  budget);
-	} else {
-		/* Rx interrupts configured on the receiver: like hardware,
-		 * raise one when a receive WQE completes while armed.
-		 */
-		uint64_t before = rxq->hw->ad.serviced;
+/* The receive-burst variants. */
+enum qpring_rx_variant {
+	QPRING_RX_COPY,       /* harvest buffers the adapter copied into */
+	QPRING_RX_ZC,         /* harvest the sender's buffers (copy=0) */
+	QPRING_RX_SCATTER,    /* frames may span several slots */
+	QPRING_RX_WIRE,       /* inline adapter fills from the wire first (pcap) */
+	QPRING_RX_REFUSED,
+	QPRING_RX_NR
+};
 
-		n = qp_adapter_service_sq(txq->hw, rxq->hw, zero_copy, budget);
-		if (rxq->hw->ad.serviced != before) {
-			/* I1: full fence between the indicator stores (A1)
-			 * and the load of intr_armed; pairs with I2 in
-			 * qpring_rx_queue_intr_enable(), which arms and then
-			 * looks at the indicators. One of the two sees the
-			 * other, so no completion is left without a wake-up.
-			 */
-			rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
-			if (__atomic_load_n(&rxq->intr_armed, __ATOMIC_RELAXED))
-				qpring_rx_intr_signal(rxq);
-		}
-	}
-	/* G3: leave. Release: every write into the receive queue happens
-	 * before the quiescer reads 0 (its acquire load in G2).
-	 */
-	__atomic_store_n(&ad->wire_busy, 0, __ATOMIC_RELEASE);
-	return n;
-}
-
+/* Run the adapter of one send queue once, if no other lcore holds it. */
 uint32_t
 qpring_adapter_run_txq(struct qpring_txq *txq, uint32_t budget)
 {
-	if (txq->medium_ctx != NULL)
-		return qp_adapter_service_sq_sink(txq->hw, qp_medium_sink, txq->medium_ctx,
-						  budget);
-	return qpring_wire_service(txq, !txq->port->copy, budget);
+	uint32_t n;
+
+	if (!qpring_adapter_trylock(txq->hw))
+		return 0;
+	n = qpring_wire_of(txq->port)->tx(txq, budget);
+	qpring_adapter_unlock(txq->hw);
+	return n;
 }
 
+/* Run the receiving adapter of a queue its wire fills (pcap). */
 uint32_t
 qpring_adapter_run_rxq(struct qpring_rxq *rxq, uint32_t budget)
 {
+	const struct qpring_wire_ops *w = qpring_wire_of(rxq->port);
 	uint32_t n;
 
-	if (rxq->medium_ctx == NULL)
+	if (w->rx == NULL || !qpring_adapter_trylock(rxq->hw))
 		return 0;
-	n = qp_adapter_service_rq_source(rxq->hw, qp_medium_source, rxq->medium_ctx, budget);
-	/* Frames the medium lost while no buffer was posted are this queue's
-	 * no-buffer drops (imissed). This lcore is the queue's adapter: the
-	 * counter's one writer.
-	 */
-	if (n == 0)
-		rxq->hw->ad.no_buffer += qp_medium_rx_drops(rxq->medium_ctx);
+	n = w->rx(rxq, budget);
+	qpring_adapter_unlock(rxq->hw);
 	return n;
 }
 
@@ -159,7 +123,7 @@ qpring_tx_free(struct rte_mbuf **m, uint32_t n, enum qpring_free how)
  */
 static __rte_always_inline uint16_t
 qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
-		 int inline_adapter, int zero_copy)
+		 enum qpring_tx_variant v)
 {
 	struct qp_slot *slots = txq->hw->slots;
 	struct qp_slot *last = NULL;
@@ -169,9 +133,9 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 	uint32_t tail = txq->tail;
 	uint32_t nb_reaped = 0, posted = 0, bad = 0, errors = 0;
 	uint64_t bytes = 0;
-	uint16_t i;
-
-	uint16_t segs = 0;
+	const int inline_adapter = v != QPRING_TX_POST;
+	const int zero_copy = v == QPRING_TX_CABLE_ZC;
+	uint16_t i, segs = 0;
 
 	for (i = 0; i < nb_pkts; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -220,10 +184,13 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 		txq->c[QP_TXC_BYTES] += bytes;
 	}
 	/* The inline adapter runs after a doorbell, and also when the burst
-	 * stopped at a slot the adapter still holds (a fault-delayed
-	 * completion): it is the only lcore that can complete it.
+	 * stopped at a slot the adapter still holds, or found nothing to send
+	 * while a fault holds completions back: the adapter completes them
+	 * once their delay has passed, whichever burst comes.
 	 */
-	if (inline_adapter != 0 && (posted != 0 || i < nb_pkts)) {
+	if (inline_adapter &&
+	    (posted != 0 || i < nb_pkts || unlikely(qp_adapter_has_work(txq->hw))) &&
+	    qpring_adapter_trylock(txq->hw)) {
 		/* Copy mode hands back exactly the buffers of this burst: with
 		 * MBUF_FAST_FREE and none of them chained (segs == 1), one
 		 * bulk put to their pool.
@@ -232,10 +199,11 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 			txq->fast_free && !zero_copy && segs == 1 && nb_reaped == 0 ?
 			QPRING_FREE_BULK : (enum qpring_free)txq->fast_free;
 
-		if (inline_adapter == 1)
-			qpring_wire_service(txq, zero_copy, UINT32_MAX);
+		if (v == QPRING_TX_WIRE)
+			qpring_wire_of(txq->port)->tx(txq, UINT32_MAX);
 		else
-			qpring_adapter_run_txq(txq, UINT32_MAX);
+			qpring_cable_deliver(txq, zero_copy, UINT32_MAX);
+		qpring_adapter_unlock(txq->hw);
 		/* The adapter ran here, so this burst's slots are complete
 		 * now (unless a fault holds them): take their buffers back
 		 * while they are hot instead of a ring lap later, which keeps
@@ -270,53 +238,45 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 	return i;
 }
 
-uint16_t
-qpring_tx_burst_inline(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+
+static uint16_t
+qpring_tx_cable_copy(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return qpring_tx_common(q, pkts, nb_pkts, 1, 0);
+	return qpring_tx_common(q, pkts, nb_pkts, QPRING_TX_CABLE_COPY);
 }
 
-uint16_t
-qpring_tx_burst_inline_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+static uint16_t
+qpring_tx_cable_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return qpring_tx_common(q, pkts, nb_pkts, 1, 1);
+	return qpring_tx_common(q, pkts, nb_pkts, QPRING_TX_CABLE_ZC);
 }
 
-/* Inline adapter of a port wired to a capture file or an interface. */
-uint16_t
-qpring_tx_burst_medium(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+static uint16_t
+qpring_tx_wire(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return qpring_tx_common(q, pkts, nb_pkts, 2, 0);
+	return qpring_tx_common(q, pkts, nb_pkts, QPRING_TX_WIRE);
 }
 
-/* Adapter elsewhere (manual): post and ring only; copy mode is its concern. */
-uint16_t
-qpring_tx_burst_deferred(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+static uint16_t
+qpring_tx_post(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return qpring_tx_common(q, pkts, nb_pkts, 0, 0);
+	return qpring_tx_common(q, pkts, nb_pkts, QPRING_TX_POST);
+}
+
+/* A process that may not use the port (see qpring_burst_refuse()). */
+static uint16_t
+qpring_tx_refused(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	RTE_SET_USED(q);
+	RTE_SET_USED(pkts);
+	RTE_SET_USED(nb_pkts);
+	return 0;
 }
 
 /* The rearm word: data_off, refcnt, nb_segs and port, 8 contiguous bytes. */
 #define QPRING_REARM_OFF offsetof(struct rte_mbuf, data_off)
 _Static_assert(offsetof(struct rte_mbuf, port) + sizeof(uint16_t) - QPRING_REARM_OFF ==
 	       sizeof(uint64_t), "rearm fields are one 64-bit word");
-
-/* Post an empty buffer (raw from the pool) into a receive slot. */
-static __rte_always_inline void
-qpring_rx_post(const struct qpring_rxq *rxq, struct qp_slot *s, struct rte_mbuf *nm)
-{
-	/* An ordinary pktmbuf pool keeps each buffer right behind its mbuf
-	 * (and private area): the address is known without loading the
-	 * mbuf's header, which is cold here.
-	 */
-	if (likely(rxq->flat_pool))
-		qp_slot_post(s, (uintptr_t)nm + rxq->buf_off, rxq->buf_cap, (uintptr_t)nm,
-			     QP_WQE_F_RECV, 1);
-	else
-		qp_slot_post(s, (uintptr_t)nm->buf_addr + rxq->headroom,
-			     (uint32_t)(nm->buf_len - rxq->headroom), (uintptr_t)nm,
-			     QP_WQE_F_RECV, 1);
-}
 
 /*
  * A buffer back with @len bytes of frame: the mbuf fields a fresh one
@@ -370,7 +330,6 @@ qpring_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkt
 	const uint16_t port_id = rxq->port_id;
 	uint32_t head = rxq->head;
 	uint32_t posted = 0, errors = 0;
-	RTE_SET_USED(port_id);
 	uint64_t bytes = 0;
 	uint16_t out = 0, scanned = 0;
 
@@ -437,14 +396,14 @@ qpring_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkt
 	return out;
 }
 
-uint16_t
-qpring_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+static uint16_t
+qpring_rx_copy(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	return qpring_rx_common(q, pkts, nb_pkts, 0);
 }
 
-uint16_t
-qpring_rx_burst_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+static uint16_t
+qpring_rx_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	return qpring_rx_common(q, pkts, nb_pkts, 1);
 }
@@ -455,8 +414,8 @@ qpring_rx_burst_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
  * the parts last to first, so the first part's indicator (D1) covers them
  * all. Returned as an mbuf chain; every slot consumed is re-posted.
  */
-uint16_t
-qpring_rx_burst_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+static uint16_t
+qpring_rx_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct qpring_rxq *rxq = q;
 	struct qp_slot *slots = rxq->hw->slots;
@@ -515,19 +474,77 @@ qpring_rx_burst_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	return out;
 }
 
-/* Inline adapter of a port fed by a capture file or an interface: the
- * receiving adapter fills posted buffers from the medium, then the driver
+/* Inline adapter of a port fed by its wire (capture file, interface): the
+ * receiving adapter fills posted buffers from the wire, then the driver
  * harvests as usual.
  */
-uint16_t
-qpring_rx_burst_medium(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+static uint16_t
+qpring_rx_wire(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct qpring_rxq *rxq = q;
 
 	qpring_adapter_run_rxq(rxq, nb_pkts);
 	if (rxq->scatter)
-		return qpring_rx_burst_scatter(q, pkts, nb_pkts);
+		return qpring_rx_scatter(q, pkts, nb_pkts);
 	return qpring_rx_common(rxq, pkts, nb_pkts, 0);
+}
+
+static uint16_t
+qpring_rx_refused(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	RTE_SET_USED(q);
+	RTE_SET_USED(pkts);
+	RTE_SET_USED(nb_pkts);
+	return 0;
+}
+
+static const eth_tx_burst_t qpring_tx_bursts[QPRING_TX_NR] = {
+	[QPRING_TX_CABLE_COPY] = qpring_tx_cable_copy,
+	[QPRING_TX_CABLE_ZC] = qpring_tx_cable_zc,
+	[QPRING_TX_WIRE] = qpring_tx_wire,
+	[QPRING_TX_POST] = qpring_tx_post,
+	[QPRING_TX_REFUSED] = qpring_tx_refused,
+};
+
+static const eth_rx_burst_t qpring_rx_bursts[QPRING_RX_NR] = {
+	[QPRING_RX_COPY] = qpring_rx_copy,
+	[QPRING_RX_ZC] = qpring_rx_zc,
+	[QPRING_RX_SCATTER] = qpring_rx_scatter,
+	[QPRING_RX_WIRE] = qpring_rx_wire,
+	[QPRING_RX_REFUSED] = qpring_rx_refused,
+};
+
+/*
+ * The one place that chooses a port's burst functions, from its adapter
+ * mode, wire, copy mode and receive scatter. Called at probe, attach of a
+ * secondary and port start.
+ */
+void
+qpring_burst_select(struct rte_eth_dev *dev)
+{
+	const struct qpring_port *p = dev->data->dev_private;
+	const struct qpring_proc *pp = dev->process_private;
+	enum qpring_tx_variant tv;
+	enum qpring_rx_variant rv;
+
+	if (pp != NULL && pp->refused) {
+		tv = QPRING_TX_REFUSED;
+		rv = QPRING_RX_REFUSED;
+	} else if (p->adapter_mode != QPRING_ADAPTER_INLINE) {
+		tv = QPRING_TX_POST;
+		rv = !p->copy ? QPRING_RX_ZC : p->scatter ? QPRING_RX_SCATTER : QPRING_RX_COPY;
+	} else if (p->wire != QPRING_WIRE_CABLE) {
+		tv = QPRING_TX_WIRE;
+		rv = QPRING_RX_WIRE;
+	} else {
+		tv = p->copy ? QPRING_TX_CABLE_COPY : QPRING_TX_CABLE_ZC;
+		rv = !p->copy ? QPRING_RX_ZC : p->scatter ? QPRING_RX_SCATTER : QPRING_RX_COPY;
+	}
+	dev->tx_pkt_burst = qpring_tx_bursts[tv];
+	dev->rx_pkt_burst = qpring_rx_bursts[rv];
+	dev->rx_queue_count = qpring_rx_queue_count;
+	dev->rx_descriptor_status = qpring_rx_descriptor_status;
+	dev->tx_descriptor_status = qpring_tx_descriptor_status;
 }
 
 /* Receive slots whose indicator reads DONE: frames waiting to be harvested.
@@ -569,15 +586,20 @@ qpring_tx_descriptor_status(void *q, uint16_t offset)
 
 /*
  * Free the mbufs of completed send slots, oldest first, stopping at the
- * first slot the adapter still owns. The lcore that sends on the queue.
+ * first slot the adapter still owns. The lcore that sends on the queue;
+ * with the inline adapter it also completes what a fault held back once
+ * its delay has passed.
  */
 int
-qpring_tx_done_cleanup_q(struct qpring_txq *txq, uint32_t free_cnt)
+qpring_tx_done_cleanup(void *q, uint32_t free_cnt)
 {
+	struct qpring_txq *txq = q;
 	uint32_t i, freed = 0;
 
 	if (free_cnt == 0)
 		free_cnt = UINT32_MAX;
+	if (txq->port->adapter_mode == QPRING_ADAPTER_INLINE && qp_adapter_has_work(txq->hw))
+		qpring_adapter_run_txq(txq, UINT32_MAX);
 	for (i = 0; i <= txq->mask && freed < free_cnt; i++) {
 		struct qp_slot *s = &txq->hw->slots[(txq->tail + i) & txq->mask];
 
@@ -594,71 +616,3 @@ qpring_tx_done_cleanup_q(struct qpring_txq *txq, uint32_t free_cnt)
 	return (int)freed;
 }
 
-/* Control path: post a buffer into every slot of a stopped receive queue. */
-int
-qpring_rxq_fill(struct qpring_rxq *rxq)
-{
-	struct rte_mbuf **bufs;
-	uint32_t i, n = rxq->nb_desc;
-
-	bufs = calloc(n, sizeof(struct rte_mbuf *));
-	if (bufs == NULL)
-		return -ENOMEM;
-	if (rte_pktmbuf_alloc_bulk(rxq->mp, bufs, n) != 0) {
-		free(bufs);
-		QPRING_LOG(ERR, "port %u rxq %u: mempool %s cannot supply %u buffers to post",
-			   rxq->port_id, rxq->queue_id, rxq->mp->name, n);
-		return -ENOMEM;
-	}
-	for (i = 0; i < n; i++)
-		qpring_rx_post(rxq, &rxq->hw->slots[i], bufs[i]);
-	rxq->head = 0;
-	qp_doorbell_ring(&rxq->hw->regs, &rxq->hw->slots[n - 1], n); /* R1 */
-	rxq->c[QP_RXC_DOORBELLS]++;
-	rxq->c[QP_RXC_POSTED] += n;
-	free(bufs);
-	return 0;
-}
-
-/* Free the mbufs a queue's slots hold and give every slot back to the driver.
- * Caller: control path, queue unpublished and quiesced.
- */
-static void
-qpring_hwq_release_bufs(struct qp_hwq *hw, uint32_t nb_desc)
-{
-	uint32_t i;
-
-	for (i = 0; i < nb_desc; i++) {
-		struct qp_slot *s = &hw->slots[i];
-
-		if (s->cookie != 0)
-			rte_pktmbuf_free((struct rte_mbuf *)(uintptr_t)s->cookie);
-		qp_slot_reset(s);
-	}
-	hw->ad.head = 0;
-	hw->ad.done_head = 0;
-	__atomic_store_n(&hw->regs.pending, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&hw->regs.doorbell, 0, __ATOMIC_RELAXED);
-}
-
-void
-qpring_rxq_drain(struct qpring_rxq *rxq)
-{
-	/* Frames the adapter placed that the application never took: lost
-	 * with the stop, and counted (imissed, rx_q<N>_flushed_frames).
-	 */
-	rxq->c[QP_RXC_FLUSHED] += qp_hwq_count_done(rxq->hw);
-	qp_hwq_flush(rxq->hw);
-	qpring_hwq_release_bufs(rxq->hw, rxq->nb_desc);
-	qp_hwq_park(rxq->hw);
-	rxq->head = 0;
-}
-
-void
-qpring_txq_drain(struct qpring_txq *txq)
-{
-	txq->c[QP_TXC_FLUSHED] += qp_hwq_flush(txq->hw);
-	qpring_hwq_release_bufs(txq->hw, txq->nb_desc);
-	qp_hwq_park(txq->hw);
-	txq->tail = 0;
-}

@@ -2,10 +2,17 @@
  * Copyright(c) 2026 The qpring authors
  */
 /*
- * The pcap wires: the adapter sends frames into capture files or onto a
+ * The pcap wire: the adapter sends frames into capture files or onto a
  * live interface and receives from capture files or a live interface, all
  * through libpcap (non-blocking). Medium errors are logged once per queue
  * and counted by the adapter; they never stop the port.
+ *
+ * The handles are per process (struct qpring_proc's wire field): the
+ * primary opens them at port start for the queue counts of that start; a
+ * queue set up again at run time finds its handle by queue id. A secondary
+ * process opens its own handle on a live interface; it cannot use capture
+ * files, which the primary writes and reads (its bursts on such a port are
+ * refused, see qpring_burst_refuse()).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,8 +27,10 @@
 #include <rte_memcpy.h>
 #include <rte_spinlock.h>
 
+#include <ethdev_driver.h>
+
 #include "qpring.h"
-#include "qp_wire.h"
+#include "qpring_wire.h"
 
 /* Largest frame a medium carries (pcap snap length). */
 #define QP_MEDIUM_SNAPLEN 65535u
@@ -137,7 +146,7 @@ qp_open_file(const char *path, char *err, size_t errlen)
 }
 
 int
-qp_medium_check(const struct qp_medium_conf *c, char *err, size_t errlen)
+qpring_medium_check(const struct qpring_medium_conf *c, char *err, size_t errlen)
 {
 	if (qp_path_check(c->rx_pcap) < 0 || qp_path_check(c->tx_pcap) < 0) {
 		snprintf(err, errlen, "a capture path may hold one %%u (the queue id) and no "
@@ -162,7 +171,7 @@ qp_medium_check(const struct qp_medium_conf *c, char *err, size_t errlen)
 	return 0;
 }
 
-void
+static void
 qp_medium_close(struct qp_medium *m)
 {
 	uint16_t q;
@@ -209,8 +218,8 @@ qp_open_dump(struct qp_mq *t, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-int
-qp_medium_open(struct qp_medium **out, const struct qp_medium_conf *c, const char *port,
+static int
+qp_medium_open(struct qp_medium **out, const struct qpring_medium_conf *c, const char *port,
 	       uint16_t nb_rxq, uint16_t nb_txq)
 {
 	char err[PATH_MAX + 256] = "", path[PATH_MAX];
@@ -301,7 +310,7 @@ err_log:
 	return ret;
 }
 
-void *
+static void *
 qp_medium_tx_ctx(struct qp_medium *m, uint16_t qid)
 {
 	if (m == NULL || qid >= m->nb_txq)
@@ -309,7 +318,7 @@ qp_medium_tx_ctx(struct qp_medium *m, uint16_t qid)
 	return m->txq[qid].dump != NULL || m->txq[qid].live != NULL ? &m->txq[qid] : NULL;
 }
 
-void *
+static void *
 qp_medium_rx_ctx(struct qp_medium *m, uint16_t qid)
 {
 	if (m == NULL || qid >= m->nb_rxq)
@@ -336,7 +345,7 @@ qp_linear(struct qp_mq *t, const struct qp_slot *ss)
 	return t->bounce;
 }
 
-uint16_t
+static uint16_t
 qp_medium_sink(void *ctx, const struct qp_slot *ss)
 {
 	struct qp_mq *t = ctx;
@@ -371,7 +380,7 @@ qp_medium_sink(void *ctx, const struct qp_slot *ss)
 	return st;
 }
 
-int
+static int
 qp_medium_source(void *ctx, const uint8_t **data, uint32_t *len)
 {
 	struct qp_mq *r = ctx;
@@ -411,7 +420,7 @@ qp_medium_source(void *ctx, const uint8_t **data, uint32_t *len)
 	return -1;
 }
 
-uint32_t
+static uint32_t
 qp_medium_rx_drops(void *ctx)
 {
 	struct qp_mq *r = ctx;
@@ -437,3 +446,149 @@ qp_medium_rx_drops(void *ctx)
 	r->kdrops += now;
 	return (uint32_t)now;
 }
+
+/* Written frames reach the file at the end of every batch, so a process
+ * that exits without stopping its port loses none.
+ */
+static void
+qp_medium_flush(void *ctx)
+{
+	struct qp_mq *t = ctx;
+
+	if (t->dump == NULL)
+		return;
+	if (t->lock != NULL)
+		rte_spinlock_lock(t->lock);
+	pcap_dump_flush(t->dump);
+	if (t->lock != NULL)
+		rte_spinlock_unlock(t->lock);
+}
+
+/* ------------------------------------------------------------ wire ops */
+
+static struct qp_medium *
+qpring_pcap_medium(uint16_t port_id)
+{
+	const struct qpring_proc *pp = qpring_proc_of(port_id);
+
+	return pp != NULL ? pp->wire : NULL;
+}
+
+static int
+qpring_pcap_attach(struct rte_eth_dev *dev, const struct qpring_args *a)
+{
+	RTE_SET_USED(a);
+	qpring_registry_add(dev->data->dev_private);
+	return 0;
+}
+
+static void
+qpring_pcap_detach(struct rte_eth_dev *dev)
+{
+	qpring_registry_remove(dev->data->dev_private);
+}
+
+/* Port start (primary) or attach (secondary): this process's handles. */
+static int
+qpring_pcap_open(struct rte_eth_dev *dev)
+{
+	struct qpring_port *p = dev->data->dev_private;
+	struct qpring_proc *pp = dev->process_private;
+	struct qp_medium *m = NULL;
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY &&
+	    (p->medium.rx_pcap[0] != '\0' || p->medium.tx_pcap[0] != '\0')) {
+		QPRING_LOG(ERR, "%s: capture files (rx_pcap/tx_pcap) belong to the primary "
+			   "process; this secondary process can read the port's statistics but "
+			   "its bursts send and receive nothing", p->name);
+		return -ENOTSUP;
+	}
+	ret = qp_medium_open(&m, &p->medium, p->name, dev->data->nb_rx_queues,
+			     dev->data->nb_tx_queues);
+	if (ret != 0)
+		return ret;
+	pp->wire = m;
+	return 0;
+}
+
+/* Port stopped (queues drained, no adapter running): close the handles. */
+static void
+qpring_pcap_close(struct rte_eth_dev *dev)
+{
+	struct qpring_proc *pp = dev->process_private;
+
+	if (pp == NULL)
+		return;
+	qp_medium_close(pp->wire);
+	pp->wire = NULL;
+}
+
+static void
+qpring_pcap_rxq_publish(struct rte_eth_dev *dev, uint16_t qid)
+{
+	RTE_SET_USED(dev);
+	RTE_SET_USED(qid);
+}
+
+/* Only the queue's own adapter fills it from the medium. */
+static int
+qpring_pcap_rxq_unpublish(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct qpring_rxq *rxq = dev->data->rx_queues[qid];
+
+	return rxq != NULL ? qpring_adapter_quiesce(rxq->hw, "rxq", dev->data->port_id, qid) : 0;
+}
+
+static uint32_t
+qpring_pcap_tx(struct qpring_txq *txq, uint32_t budget)
+{
+	void *ctx = qp_medium_tx_ctx(qpring_pcap_medium(txq->port_id), txq->queue_id);
+	uint32_t n;
+
+	if (ctx == NULL) /* no capture file or interface to send into */
+		return qp_adapter_service_sq(txq->hw, NULL, 0, budget);
+	n = qp_adapter_service_sq_sink(txq->hw, qp_medium_sink, ctx, budget);
+	if (n != 0)
+		qp_medium_flush(ctx);
+	return n;
+}
+
+static uint32_t
+qpring_pcap_rx(struct qpring_rxq *rxq, uint32_t budget)
+{
+	void *ctx = qp_medium_rx_ctx(qpring_pcap_medium(rxq->port_id), rxq->queue_id);
+	uint32_t n;
+
+	if (ctx == NULL)
+		return 0;
+	n = qp_adapter_service_rq_source(rxq->hw, qp_medium_source, ctx, budget);
+	/* Frames the medium lost while no buffer was posted are this queue's
+	 * no-buffer drops (imissed). This lcore holds the queue's adapter:
+	 * the counter's one writer.
+	 */
+	if (n == 0)
+		rxq->hw->ad.no_buffer += qp_medium_rx_drops(ctx);
+	return n;
+}
+
+/* Up while the port is started: the medium is there. */
+static int
+qpring_pcap_link_up(const struct qpring_port *p)
+{
+	RTE_SET_USED(p);
+	return 1;
+}
+
+const struct qpring_wire_ops qpring_wire_pcap = {
+	.name = "pcap",
+	.attach = qpring_pcap_attach,
+	.detach = qpring_pcap_detach,
+	.open = qpring_pcap_open,
+	.close = qpring_pcap_close,
+	.rxq_publish = qpring_pcap_rxq_publish,
+	.rxq_unpublish = qpring_pcap_rxq_unpublish,
+	.tx = qpring_pcap_tx,
+	.rx = qpring_pcap_rx,
+	.link_up = qpring_pcap_link_up,
+};

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The qpring authors
+ */
+/*
+ * The wire interface: where a port's adapters send frames and where the
+ * frames its receive queues get come from. One ops table per wire, one
+ * file each:
+ *   qpring_wire_cable.c  loopback, and cables between ports of this process
+ *   qpring_wire_pcap.c   capture files and live interfaces (libpcap), or
+ *   qpring_wire_none.c   its stand-in when the build has no libpcap
+ * Adding a wire is adding a file, an enum qpring_wire_kind value and an
+ * entry in qpring_wires[] (qpring_ctl.c).
+ *
+ * Who calls what:
+ *   attach/detach  probe and close, primary process, control lock held;
+ *   open/close     port start and stop in this process, and the attach of a
+ *                  secondary process: per-process state (handles, fds) goes
+ *                  into struct qpring_proc's wire field, never into memory a
+ *                  secondary maps;
+ *   rxq_publish/rxq_unpublish  a receive queue starts / stops accepting
+ *                  frames, control lock held; unpublish returns 0 once no
+ *                  adapter can still deliver into the queue, or -ETIMEDOUT
+ *                  (then the queue's memory must not be freed);
+ *   tx, rx         the adapter's work, by the lcore that holds the queue's
+ *                  adapter lock (qpring_adapter_trylock()); no locks, no
+ *                  logging on the common path;
+ *   link_up        whether frames can flow (link state), control lock held.
+ */
+#ifndef QPRING_WIRE_H
+#define QPRING_WIRE_H
+
+#include "qpring.h"
+
+struct qpring_wire_ops {
+	const char *name;
+	/* Probe: check the configuration and join the wire; 0 or -errno with
+	 * the reason logged.
+	 */
+	int (*attach)(struct rte_eth_dev *dev, const struct qpring_args *a);
+	void (*detach)(struct rte_eth_dev *dev);
+	int (*open)(struct rte_eth_dev *dev);
+	void (*close)(struct rte_eth_dev *dev);
+	void (*rxq_publish)(struct rte_eth_dev *dev, uint16_t qid);
+	int (*rxq_unpublish)(struct rte_eth_dev *dev, uint16_t qid);
+	/* Deliver up to @budget of the send queue's posted WQEs. */
+	uint32_t (*tx)(struct qpring_txq *txq, uint32_t budget);
+	/* Fill the receive queue's posted buffers from the wire; NULL where
+	 * the sending side's adapter fills them.
+	 */
+	uint32_t (*rx)(struct qpring_rxq *rxq, uint32_t budget);
+	int (*link_up)(const struct qpring_port *p);
+};
+
+extern const struct qpring_wire_ops qpring_wire_cable;
+extern const struct qpring_wire_ops qpring_wire_pcap;
+extern const struct qpring_wire_ops *const qpring_wires[QPRING_WIRE_NR];
+
+static inline const struct qpring_wire_ops *
+qpring_wire_of(const struct qpring_port *p)
+{
+	return qpring_wires[p->wire];
+}
+
+/* The cable wire's delivery, called by the inline send bursts directly
+ * (qpring_wire_cable.c); the caller holds the adapter lock of @txq.
+ */
+uint32_t qpring_cable_deliver(struct qpring_txq *txq, int zero_copy, uint32_t budget);
+
+/* This process's state of a port (dev->process_private). */
+static inline struct qpring_proc *
+qpring_proc_of(uint16_t port_id)
+{
+	return rte_eth_devices[port_id].process_private;
+}
+
+/* Pcap wire helpers used by devargs (qpring_wire_pcap.c / _none.c). */
+static inline int
+qpring_medium_configured(const struct qpring_medium_conf *c)
+{
+	return c->rx_pcap[0] != '\0' || c->tx_pcap[0] != '\0' || c->iface[0] != '\0';
+}
+
+int qpring_medium_check(const struct qpring_medium_conf *c, char *err, size_t errlen);
+
+#endif /* QPRING_WIRE_H */
