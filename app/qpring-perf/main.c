@@ -263,9 +263,10 @@ run_local(void)
 	if (o->mode == MODE_BW) {
 		/* senders on the main lcore, receivers on the worker */
 		struct endpoint *from[2] = { a, b }, *to[2] = { b, a };
+		unsigned int ndir = o->bidir ? 2 : 1;
 
-		ctx.ngen = ctx.nsink = o->bidir ? 2 : 1;
-		for (i = 0; i < ctx.ngen; i++) {
+		ctx.ngen = ctx.nsink = ndir;
+		for (i = 0; i < ndir; i++) {
 			gen_init(&ctx.gen[i], from[i]);
 			sink_init(&ctx.sink[i], to[i]);
 			ctx.sink[i].feeders[0] = &ctx.gen[i];

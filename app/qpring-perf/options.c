@@ -71,6 +71,7 @@ static const struct {
 	{ OPT_VERIFY, R_LOCAL | R_CLIENT, M_ALL, "the sender marks patterned frames and every receiver checks them" },
 	{ OPT_WINDOW, R_LOCAL, M_BW, "it needs both ends in one process, where the sender sees the receiver's count" },
 	{ OPT_IDLE_TIMEOUT, R_SERVER | R_CLIENT, M_ALL, "in one process there is no peer to wait for" },
+	{ OPT_LINK_TIMEOUT, R_LOCAL | R_CLIENT, M_ALL, "a server waits for its client's link up to --idle-timeout" },
 	{ OPT_REPLY_TIMEOUT, R_LOCAL | R_CLIENT, M_LAT, "the client's pinger waits for the replies" },
 };
 
@@ -227,9 +228,8 @@ parse_ports(const char *s, struct perf_opts *o)
 	char buf[32], *comma;
 	uint64_t a, b;
 
-	if (strlen(s) >= sizeof(buf))
+	if (snprintf(buf, sizeof(buf), "%s", s) >= (int)sizeof(buf))
 		return bad("--port", s, "must be A or A,B (port ids)");
-	strcpy(buf, s);
 	comma = strchr(buf, ',');
 	if (comma != NULL)
 		*comma = '\0';

@@ -330,6 +330,7 @@ server_ctl(struct sink *s, struct rte_mbuf *m, const struct qpf_hdr *h, uint64_t
 		ctx.o.warmup = p.warmup;
 		ctx.t_start = now;
 		ctx.next_progress = now + sec_to_cyc(ctx.o.progress);
+		p.timeout = ctx.o.timeout; /* the server's own --timeout, if given */
 		ctx.deadline = now + sec_to_cyc(options_timeout(&p) + ctx.o.idle_timeout);
 		if (p.bidir)
 			server_start_gen(&p, now);

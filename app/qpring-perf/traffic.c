@@ -615,45 +615,64 @@ rate_since(uint64_t frames, uint64_t first, uint64_t now)
 	return (double)frames / ((double)(now - first) / (double)ctx.hz) / 1e6;
 }
 
+/* Append an item to a progress line; items are separated by ';'. */
+static void
+line_add(char *line, size_t size, size_t *len, const char *item)
+{
+	int n;
+
+	if (*len + 2 >= size)
+		return;
+	if (*len != 0 && line[*len - 1] != ']')
+		line[(*len)++] = ';';
+	n = snprintf(line + *len, size - *len, "%s", item);
+	if (n > 0)
+		*len = RTE_MIN(*len + (size_t)n, size - 1);
+}
+
 /* One progress line on stderr: elapsed time and the rates so far. */
 void
 progress_line(uint64_t now)
 {
-	char line[512];
-	size_t len;
+	char line[512], item[128];
+	size_t len = 0;
 	unsigned int i;
 
-	len = (size_t)snprintf(line, sizeof(line), "[%7.1f s]",
-			       (double)(now - ctx.t_start) / (double)ctx.hz);
-	for (i = 0; i < ctx.ngen && len < sizeof(line); i++) {
+	line[0] = '\0';
+	snprintf(item, sizeof(item), "[%7.1f s]", (double)(now - ctx.t_start) / (double)ctx.hz);
+	line_add(line, sizeof(line), &len, item);
+	for (i = 0; i < ctx.ngen; i++) {
 		const struct gen *g = &ctx.gen[i];
 		uint64_t f = CNT_READ(g->tx.frames);
 
-		len += (size_t)snprintf(line + len, sizeof(line) - len,
-					" port %u sent %" PRIu64 " (%.3f Mpps)", g->ep->port, f,
-					rate_since(f, CNT_READ(g->tx.first_tsc), now));
+		snprintf(item, sizeof(item), " port %u sent %" PRIu64 " (%.3f Mpps)",
+			 g->ep->port, f, rate_since(f, CNT_READ(g->tx.first_tsc), now));
+		line_add(line, sizeof(line), &len, item);
 	}
-	for (i = 0; i < ctx.nsink && len < sizeof(line); i++) {
+	for (i = 0; i < ctx.nsink; i++) {
 		const struct sink *s = &ctx.sink[i];
 		uint64_t f = CNT_READ(s->rx.frames);
 
-		if (s->reflect && s->lat == NULL)
-			len += (size_t)snprintf(line + len, sizeof(line) - len,
-						" port %u reflected %" PRIu64, s->ep->port,
-						CNT_READ(s->pongs));
-		else if (s->lat == NULL)
-			len += (size_t)snprintf(line + len, sizeof(line) - len,
-						" port %u received %" PRIu64 " (%.3f Mpps)",
-						s->ep->port, f,
-						rate_since(f, CNT_READ(s->rx.first_tsc), now));
+		if (s->lat != NULL)
+			continue; /* the pinger's own port: below */
+		if (ctx.o.mode == MODE_BW) {
+			snprintf(item, sizeof(item), " port %u received %" PRIu64 " (%.3f Mpps)",
+				 s->ep->port, f, rate_since(f, CNT_READ(s->rx.first_tsc), now));
+			line_add(line, sizeof(line), &len, item);
+		}
+		if (s->reflect && (ctx.o.mode == MODE_LAT || CNT_READ(s->pongs) != 0)) {
+			snprintf(item, sizeof(item), " port %u reflected %" PRIu64, s->ep->port,
+				 CNT_READ(s->pongs));
+			line_add(line, sizeof(line), &len, item);
+		}
 	}
-	if (ctx.have_pinger && len < sizeof(line)) {
+	if (ctx.have_pinger) {
 		const struct lat_rec *l = &ctx.lat;
 
-		len += (size_t)snprintf(line + len, sizeof(line) - len,
-					" pings %" PRIu64 ", answered %" PRIu64 ", mean %.3f us",
-					ctx.pinger.tx.frames, l->n,
-					l->n ? (double)l->sum / (double)l->n * l->ns_per_cyc / 1e3 : 0.0);
+		snprintf(item, sizeof(item), " pings %" PRIu64 ", answered %" PRIu64 ", mean %.3f us",
+			 ctx.pinger.tx.frames, l->n,
+			 l->n ? (double)l->sum / (double)l->n * l->ns_per_cyc / 1e3 : 0.0);
+		line_add(line, sizeof(line), &len, item);
 	}
 	fprintf(stderr, "%s\n", line);
 }
