@@ -49,6 +49,7 @@ enum qpf_type {
 	QPF_READY = 5,	/* server -> client: answer to HELLO; body qpf_ready */
 	QPF_DONE = 6,	/* client -> server: client finished; body qpf_done */
 	QPF_REPORT = 7, /* server -> client: answer to DONE; body qpf_report */
+	QPF_BYE = 8,	/* client -> server: REPORT received, leave now; no body */
 };
 
 #define QPF_F_WARMUP 0x0001  /* sent during the warm-up: not measured */

@@ -259,6 +259,7 @@ int port_setup(struct endpoint *ep, uint16_t port, const struct perf_opts *o,
 	       struct rte_mempool *pool, uint32_t max_frame);
 int ports_wait_link(struct endpoint *eps, unsigned int n, double timeout_s,
 		    const char *what_if_down);
+void ports_wait_down(struct endpoint *eps, unsigned int n, double timeout_s);
 void ports_close(struct perf_ctx *c);
 
 /* traffic.c */

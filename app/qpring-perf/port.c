@@ -171,7 +171,42 @@ ports_wait_link(struct endpoint *eps, unsigned int n, double timeout_s,
 	}
 }
 
-/* Stop and close the ports (their queues give back their mbufs), then the pool. */
+/*
+ * Wait (polling link status only, never a queue) until no link of eps is up
+ * or `timeout_s` passed, then 20 ms more. Used after a port stops and after
+ * a peer was told to leave: some drivers (net_memif) tear a port down in
+ * EAL's interrupt thread when its peer disconnects, and a receive burst,
+ * stop or close of that port racing with it frees or touches the same
+ * memory twice ("EAL: Error: Invalid memory", or a crash). The link drops
+ * as that teardown starts; the 20 ms let it finish.
+ */
+void
+ports_wait_down(struct endpoint *eps, unsigned int n, double timeout_s)
+{
+	uint64_t end = rte_get_tsc_cycles() + (uint64_t)(timeout_s * (double)rte_get_tsc_hz());
+	struct rte_eth_link link;
+	unsigned int i;
+
+	while (rte_get_tsc_cycles() < end) {
+		for (i = 0; i < n; i++) {
+			memset(&link, 0, sizeof(link));
+			if (eps[i].configured &&
+			    rte_eth_link_get_nowait(eps[i].port, &link) == 0 &&
+			    link.link_status == RTE_ETH_LINK_UP)
+				break;
+		}
+		if (i == n)
+			break;
+		usleep(1000);
+	}
+	usleep(20000);
+}
+
+/*
+ * Stop every port, then close them (their queues give back their mbufs),
+ * then free the pool. Each stop is followed by ports_wait_down(): two ports
+ * of one process can be each other's peer (net_memif server and client).
+ */
 void
 ports_close(struct perf_ctx *c)
 {
@@ -181,20 +216,23 @@ ports_close(struct perf_ctx *c)
 	for (i = 0; i < c->nep; i++) {
 		struct endpoint *ep = &c->ep[i];
 
-		if (ep->started) {
-			rc = rte_eth_dev_stop(ep->port);
-			if (rc != 0)
-				pinfo("port %u (%s): stop: %s", ep->port, ep->name,
-				      rte_strerror(-rc));
-			ep->started = false;
-		}
-		if (ep->configured) {
-			rc = rte_eth_dev_close(ep->port);
-			if (rc != 0)
-				pinfo("port %u (%s): close: %s", ep->port, ep->name,
-				      rte_strerror(-rc));
-			ep->configured = false;
-		}
+		if (!ep->started)
+			continue;
+		rc = rte_eth_dev_stop(ep->port);
+		if (rc != 0)
+			pinfo("port %u (%s): stop: %s", ep->port, ep->name, rte_strerror(-rc));
+		ep->started = false;
+		ports_wait_down(c->ep, c->nep, 0.2);
+	}
+	for (i = 0; i < c->nep; i++) {
+		struct endpoint *ep = &c->ep[i];
+
+		if (!ep->configured)
+			continue;
+		rc = rte_eth_dev_close(ep->port);
+		if (rc != 0)
+			pinfo("port %u (%s): close: %s", ep->port, ep->name, rte_strerror(-rc));
+		ep->configured = false;
 	}
 	rte_mempool_free(c->pool);
 	c->pool = NULL;

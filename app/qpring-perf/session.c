@@ -12,7 +12,14 @@
  *                       <--------------  PONG ... (bidir: DATA ...)
  *   DONE (its counts)   -- every 100 ms -->  (once its own sending is over)
  *                       <-- REPORT (its counts)
- *                                          exits 0.5 s after the last REPORT
+ *   BYE                 ---------------->  stops polling and closes its port
+ *   waits (not polling) for the link to drop, at most 0.3 s, then closes
+ *
+ * The server leaves first, and the client does not touch its port while
+ * the server's departure reaches it: some drivers (net_memif) tear a port
+ * down in EAL's interrupt thread when the peer goes away, which races a
+ * receive burst or a stop on the same port. Without BYE (lost), the server
+ * answers repeated DONEs for 0.5 s and then leaves.
  *
  * Every wait is bounded: the client gives up on a server silent for
  * --idle-timeout, the server exits when no client frame came for as long,
@@ -31,6 +38,7 @@
 #define CTL_INTERVAL_S 0.1  /* HELLO and DONE are repeated this often */
 #define SERVER_LINGER_S 0.5 /* the server answers repeated DONEs this long */
 #define DRAIN_S 0.2	    /* a receiver is finished after this much quiet */
+#define BYE_WAIT_S 0.3	    /* the client waits this long for the server to leave */
 
 static inline const void *
 ctl_body(const struct rte_mbuf *m, uint32_t len)
@@ -209,6 +217,9 @@ client_finish(void)
 		}
 		sink_poll(&ctx.sink[0]);
 	}
+	/* The server leaves on BYE; from here on this port is not polled. */
+	ctl_send(ep, NULL, QPF_BYE, ctx.session, 0, NULL, 0);
+	ports_wait_down(ep, 1, BYE_WAIT_S);
 	return 0;
 }
 
@@ -219,6 +230,7 @@ static struct {
 	bool bidir;
 	bool report_owed;
 	bool closing;
+	bool bye;
 	uint64_t close_at;
 	uint64_t last_activity;
 	uint64_t reports;
@@ -344,6 +356,11 @@ server_ctl(struct sink *s, struct rte_mbuf *m, const struct qpf_hdr *h, uint64_t
 		server_ready(ep, NULL, session, 0);
 		return;
 	}
+	case QPF_BYE:
+		if (!ss.closing)
+			break; /* BYE before any REPORT: not a protocol step */
+		ss.bye = true;
+		return;
 	case QPF_DONE: {
 		const struct qpf_done *b = ctl_body(m, sizeof(*b));
 
@@ -418,7 +435,7 @@ server_loop(void)
 			ss.closing = true;
 			ss.close_at = now + sec_to_cyc(SERVER_LINGER_S);
 		}
-		if (ss.closing && now >= ss.close_at)
+		if (ss.closing && (ss.bye || now >= ss.close_at))
 			return 0;
 		if (stop_requested())
 			return -EINTR;

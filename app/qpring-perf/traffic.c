@@ -226,7 +226,7 @@ sink_poll(struct sink *s)
 			continue;
 		}
 		session = rte_be_to_cpu_32(h->session);
-		if (h->type >= QPF_HELLO && h->type <= QPF_REPORT &&
+		if (h->type >= QPF_HELLO && h->type <= QPF_BYE &&
 		    (h->type == QPF_HELLO || (session != 0 && session == s->session))) {
 			if (s->on_ctl != NULL)
 				s->on_ctl(s, m, h, now);
@@ -645,8 +645,13 @@ progress_line(uint64_t now)
 		const struct gen *g = &ctx.gen[i];
 		uint64_t f = CNT_READ(g->tx.frames);
 
+		/* A3: pairs with R1 in gen_finish(): once finished, last_tsc is
+		 * final and the rate ends where the sending did. */
+		uint64_t end = __atomic_load_n(&g->finished, __ATOMIC_ACQUIRE) ?
+				       CNT_READ(g->tx.last_tsc) : now;
+
 		snprintf(item, sizeof(item), " port %u sent %" PRIu64 " (%.3f Mpps)",
-			 g->ep->port, f, rate_since(f, CNT_READ(g->tx.first_tsc), now));
+			 g->ep->port, f, rate_since(f, CNT_READ(g->tx.first_tsc), end));
 		line_add(line, sizeof(line), &len, item);
 	}
 	for (i = 0; i < ctx.nsink; i++) {

@@ -12,6 +12,7 @@ usage: perfapp.py CASE QPRING_PERF PLUGIN
               histogram's counts sum to the samples (table and CSV)
   memif       two processes over net_memif (server + client): exact counts
               on both sides through DONE/REPORT, latency, both directions;
+              and both memif ports in one process (clean teardown);
               skipped (77) when memif cannot run here
   options     bad options refused with exit status 2 and a message naming
               the problem; ports that do not exist; --help
@@ -368,6 +369,21 @@ def case_memif():
             check(x["sent"] == "5000" and x["received"] == "5000" and x["lost"] == "0",
                   "bidir CSV %s: sent %s received %s lost %s" %
                   (x["direction"], x["sent"], x["received"], x["lost"]))
+
+        # server and client ports in one process: exact counts, and a
+        # teardown that does not race net_memif's interrupt thread
+        arg = "socket=%s,socket-abstract=no" % os.path.join(tmp, "one.sock")
+        for lcores in ("0", "0,1"):
+            rc, out, err = run(eal("memif1p" + lcores[-1], lcores,
+                                   ["net_memif0,role=server," + arg,
+                                    "net_memif1,role=client," + arg], plugin=False),
+                               ["--count", "5000", "--bidir"])
+            show(out, err)
+            check(rc == 0, "one process -l %s: exit status %d" % (lcores, rc))
+            expect_exact(out, "port 0 (net_memif0) -> port 1 (net_memif1)", 5000)
+            expect_exact(out, "port 1 (net_memif1) -> port 0 (net_memif0)", 5000)
+            check("Invalid memory" not in err,
+                  "one process -l %s: no double free at teardown" % lcores)
 
         m = 2000
         r = memif_pair("lat", os.path.join(tmp, "lat.sock"), [],
