@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,7 +188,7 @@ parse_sec(const char *opt, const char *s, double min, double max, double *out)
 	errno = 0;
 	v = strtod(s, &end);
 	if (s[0] == '\0' || s[0] == '-' || s[0] == '+' || errno != 0 || end == s ||
-	    *end != '\0' || !isfinite(v) || v < min || v > max) {
+	    *end != '\0' || !__builtin_isfinite(v) || v < min || v > max) {
 		snprintf(why, sizeof(why), "must be a number of seconds from %g to %g",
 			 min, max);
 		return bad(opt, s, why);
@@ -216,9 +215,9 @@ parse_rate(const char *opt, const char *s, uint64_t *out)
 			mul = 1e9, end++;
 	}
 	if (s[0] < '0' || s[0] > '9' || errno != 0 || end == NULL || *end != '\0' ||
-	    !isfinite(v) || v * mul < 1 || v * mul > 1e10)
+	    !__builtin_isfinite(v) || v * mul < 1 || v * mul > 1e10)
 		return bad(opt, s, "must be frames per second from 1 to 10G (e.g. 1000, 2.5M)");
-	*out = (uint64_t)llround(v * mul);
+	*out = (uint64_t)(v * mul + 0.5);
 	return 0;
 }
 

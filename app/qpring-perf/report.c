@@ -7,7 +7,6 @@
  * header line, then one row per direction or one row per latency run).
  */
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,11 +313,11 @@ cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Nearest rank: the smallest sample with at least p of them at or below it. */
+/* Nearest rank: the smallest sample with at least p per mille at or below it. */
 static uint64_t
-percentile(const uint64_t *sorted, uint64_t n, double p)
+percentile(const uint64_t *sorted, uint64_t n, uint64_t per_mille)
 {
-	uint64_t rank = (uint64_t)ceil(p * (double)n);
+	uint64_t rank = (n * per_mille + 999) / 1000; /* ceil(n * p) */
 
 	if (rank < 1)
 		rank = 1;
@@ -366,8 +365,8 @@ hist_print(const struct lat_rec *l)
 			w = 1;
 		memset(bar, '#', w);
 		bar[w] = '\0';
-		fmt_ns(lo, sizeof(lo), k == 0 ? 0 : ldexp(1, k));
-		fmt_ns(hi, sizeof(hi), ldexp(1, k + 1));
+		fmt_ns(lo, sizeof(lo), k == 0 ? 0 : (double)(UINT64_C(1) << k));
+		fmt_ns(hi, sizeof(hi), 2.0 * (double)(UINT64_C(1) << k));
 		printf("  [%9s, %9s) %12" PRIu64 " %7.3f %%  %s\n", lo, hi, l->hist[k],
 		       100.0 * (double)l->hist[k] / (double)l->n, bar);
 	}
@@ -386,9 +385,9 @@ lat_print(const char *status)
 	if (stored != 0) {
 		qsort(l->samples, stored, sizeof(l->samples[0]), cmp_u64);
 		v[0] = (double)l->min * l->ns_per_cyc;
-		v[1] = (double)percentile(l->samples, stored, 0.50) * l->ns_per_cyc;
-		v[2] = (double)percentile(l->samples, stored, 0.99) * l->ns_per_cyc;
-		v[3] = (double)percentile(l->samples, stored, 0.999) * l->ns_per_cyc;
+		v[1] = (double)percentile(l->samples, stored, 500) * l->ns_per_cyc;
+		v[2] = (double)percentile(l->samples, stored, 990) * l->ns_per_cyc;
+		v[3] = (double)percentile(l->samples, stored, 999) * l->ns_per_cyc;
 		v[4] = (double)l->max * l->ns_per_cyc;
 		v[5] = (double)l->sum / (double)l->n * l->ns_per_cyc;
 	}
