@@ -67,7 +67,7 @@ static const struct {
 	{ OPT_WARMUP, R_LOCAL | R_CLIENT, M_ALL, "the client chooses it and sends it in its HELLO frame" },
 	{ OPT_RATE, R_LOCAL | R_CLIENT, M_ALL, "the client chooses it and sends it in its HELLO frame" },
 	{ OPT_BIDIR, R_LOCAL | R_CLIENT, M_BW, "the client chooses it and sends it in its HELLO frame" },
-	{ OPT_VERIFY, R_LOCAL | R_CLIENT, M_ALL, "the sender marks patterned frames and every receiver checks them" },
+	{ OPT_VERIFY, R_LOCAL | R_CLIENT, M_BW, "the sender marks patterned frames and every receiver checks them" },
 	{ OPT_WINDOW, R_LOCAL, M_BW, "it needs both ends in one process, where the sender sees the receiver's count" },
 	{ OPT_IDLE_TIMEOUT, R_SERVER | R_CLIENT, M_ALL, "in one process there is no peer to wait for" },
 	{ OPT_LINK_TIMEOUT, R_LOCAL | R_CLIENT, M_ALL, "a server waits for its client's link up to --idle-timeout" },
@@ -110,7 +110,7 @@ options_usage(FILE *f)
 "  --bidir               bw: both directions at once\n"
 "  --window N            local bw: at most N frames sent and not yet received\n"
 "                        per direction (a lossless offered load) [off]\n"
-"  --verify              fill payloads with a pattern, check it on receipt\n"
+"  --verify              bw: fill payloads with a pattern, check it on receipt\n"
 "  --desc N              descriptors per rx and tx queue, 16..32768 [1024]\n"
 "  --csv                 results as CSV on stdout: one header line, then rows\n"
 "  --progress SEC        a progress line every SEC s on stderr: elapsed time,\n"

@@ -425,6 +425,7 @@ def case_options():
         (["--reply-timeout", "10"], "--reply-timeout is for --mode lat only"),
         (["--bidir", "--port", "1,1"], "--bidir: needs two different ports"),
         (["--idle-timeout", "5"], "--idle-timeout does not apply to --role local"),
+        (["--mode", "lat", "--verify"], "--verify is for --mode bw only"),
     ]
     for args, want in bad:
         c = [PERF, "--"] + args
