@@ -113,6 +113,14 @@ struct qpf_report {
 	rte_be64_t foreign; /* frames not of this session or not ours */
 } __rte_packed;
 
+/* The layout is the protocol: both ends, maybe of different builds, read it. */
+_Static_assert(sizeof(struct qpf_hdr) == 32, "qpf_hdr is 32 bytes");
+_Static_assert(sizeof(struct qpf_hello) == 40, "qpf_hello is 40 bytes");
+_Static_assert(sizeof(struct qpf_ready) == 8, "qpf_ready is 8 bytes");
+_Static_assert(sizeof(struct qpf_counts) == 48, "qpf_counts is 6 x 8 bytes");
+_Static_assert(sizeof(struct qpf_done) == 96, "qpf_done is 2 x qpf_counts");
+_Static_assert(sizeof(struct qpf_report) == 112, "qpf_report: 2 x qpf_counts + 16");
+
 #define QPF_HDR_OFF ((uint32_t)sizeof(struct rte_ether_hdr))
 #define QPF_BODY_OFF (QPF_HDR_OFF + (uint32_t)sizeof(struct qpf_hdr))
 #define QPF_MIN_FRAME 64u /* every frame is padded to at least this */
