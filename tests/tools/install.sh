@@ -73,7 +73,7 @@ listing() {
 	(cd "$1" && find . \( -type f -o -type l \) -printf '%y %P %l\n' | sed 's/ $//' | sort)
 }
 
-# check_layout STAGE LIBDIR HOW: exactly our four files, the PMD link.
+# check_layout STAGE LIBDIR HOW: exactly our five files, the PMD link.
 # (Shell functions share variables: each uses names of its own, l_*.)
 check_layout() {
 	l_stage=$1
@@ -95,6 +95,7 @@ check_layout() {
 	esac
 	{
 		echo "f $l_inc/qpring/rte_pmd_qpring.h"
+		echo "f ${l_lib%/lib*}/bin/qpring-perf"
 		echo "f $l_lib/librte_net_qpring.so"
 		echo "f $l_lib/pkgconfig/libqpring.pc"
 		echo "l $pmd/librte_net_qpring.so $target"
