@@ -26,6 +26,7 @@ static const uint8_t mcast_mac[RTE_ETHER_ADDR_LEN] = { 0x01, 0x00, 0x5e, 0x00, 0
  */
 struct fx {
 	struct qp_hwq *sq, *rq;
+	struct qp_rxport rp; /* the receiving port around rq */
 	uint32_t tx_tail; /* driver: next send slot to post */
 	uint32_t rx_post; /* driver: next receive slot to post */
 	uint32_t rx_head; /* driver: next receive slot to harvest */
@@ -45,6 +46,7 @@ fx_open(struct fx *f)
 	memset(f, 0, sizeof(*f));
 	f->sq = unit_hwq_new(NB);
 	f->rq = unit_hwq_new(NB);
+	unit_rxport(&f->rp, f->rq, BUF_LEN - HEADROOM, 0);
 	memset(tx_b, 0, sizeof(tx_b));
 	memset(rx_b, GUARD, sizeof(rx_b));
 }
@@ -145,7 +147,7 @@ tx_burst(struct fx *f, const uint16_t *len, uint32_t n)
 static uint32_t
 service(struct fx *f, int zero_copy, uint32_t budget)
 {
-	return qp_adapter_service_sq(f->sq, f->rq, zero_copy, budget);
+	return qp_adapter_service_sq(f->sq, &f->rp, 0, zero_copy, budget);
 }
 
 /* Does receive slot @k hold, byte for byte, frame @seq of @len bytes to @dst? */
@@ -197,7 +199,7 @@ test_init(void)
 	CHECK_EQ(q->regs.pending, 0);
 	CHECK_EQ(q->ad.head, 0);
 	CHECK_EQ(q->ad.mask, NB - 1);
-	CHECK_EQ(q->ad.rx_filter, QP_RXF_PROMISC);
+	CHECK_EQ(q->ad.busy, 0);
 	CHECK_EQ(q->ad.serviced, 0);
 	CHECK_EQ(q->ad.polls, 0);
 	CHECK_EQ(q->ad.no_buffer + q->ad.no_link + q->ad.too_big + q->ad.filtered, 0);
@@ -514,7 +516,7 @@ test_no_link(void)
 		fx_open(&f);
 		rx_post(&f, 4, CAP);
 		tx_burst(&f, lens, 3);
-		CHECK_EQ(qp_adapter_service_sq(f.sq, NULL, zc, UINT32_MAX), 3);
+		CHECK_EQ(qp_adapter_service_sq(f.sq, NULL, 0, zc, UINT32_MAX), 3);
 		CHECK_EQ(f.sq->ad.no_link, 3);
 		for (k = 0; k < 3; k++) {
 			const struct qp_slot *ss = &f.sq->slots[k];
@@ -576,8 +578,8 @@ test_filter(void)
 
 			UNIT_CASE(cases[c].name);
 			fx_open(&f);
-			f.rq->ad.rx_filter = cases[c].filter;
-			f.rq->ad.mac = qp_mac_word(own_mac);
+			f.rp.filter = cases[c].filter;
+			f.rp.mac = qp_mac_word(own_mac);
 			rx_post(&f, 1, CAP);
 			ss = tx_post(&f, cases[c].len, cases[c].dst);
 			qp_doorbell_ring(&f.sq->regs, ss, 1);
@@ -622,8 +624,8 @@ test_filter_mixed(void)
 
 	UNIT_CASE("rejected frames consume no receive buffer");
 	fx_open(&f);
-	f.rq->ad.rx_filter = 0;
-	f.rq->ad.mac = qp_mac_word(own_mac);
+	f.rp.filter = 0;
+	f.rp.mac = qp_mac_word(own_mac);
 	rx_post(&f, 4, CAP);
 	for (k = 0; k < RTE_DIM(burst); k++)
 		last = tx_post(&f, (uint16_t)(60 + k), burst[k].dst);

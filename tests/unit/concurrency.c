@@ -144,6 +144,7 @@ frame_seq(const struct rte_mbuf *m)
 /* Shared between the two threads: the queues, the mode, the stop flag. */
 static struct {
 	struct qp_hwq *sq, *rq;
+	struct qp_rxport rp;   /* the receiving port around rq */
 	int zero_copy;
 	uint32_t stop;         /* either thread: a deadline passed */
 	double deadline;
@@ -217,7 +218,7 @@ adapter_main(void *arg)
 	pin_self(1);
 	while (done < FRAMES) {
 		/* Budgets of 1..BURST: the adapter stops in the middle of bursts. */
-		uint32_t n = qp_adapter_service_sq(sh.sq, sh.rq, sh.zero_copy,
+		uint32_t n = qp_adapter_service_sq(sh.sq, &sh.rp, 0, sh.zero_copy,
 						   1 + (uint32_t)(calls * 7 % BURST));
 
 		calls++;
@@ -378,6 +379,7 @@ test_stream(int zero_copy)
 	memset(&sh, 0, sizeof(sh));
 	sh.sq = unit_hwq_new(NB);
 	sh.rq = unit_hwq_new(NB);
+	unit_rxport(&sh.rp, sh.rq, zero_copy ? 0 : 2048, 0);
 	sh.zero_copy = zero_copy;
 	pool_init();
 	for (i = 0; i < NB; i++)
@@ -454,7 +456,7 @@ race_adapter(void *arg)
 			if (spins % 1024 == 0 && past_deadline())
 				return NULL;
 		}
-		qp_adapter_service_sq(sh.sq, sh.rq, 0, UINT32_MAX);
+		qp_adapter_service_sq(sh.sq, &sh.rp, 0, 0, UINT32_MAX);
 		__atomic_store_n(&finished, ep, __ATOMIC_RELEASE);
 	}
 	return NULL;
@@ -494,6 +496,7 @@ test_in_service_race(void)
 	memset(&sh, 0, sizeof(sh));
 	sh.sq = unit_hwq_new(16);
 	sh.rq = unit_hwq_new(16);
+	unit_rxport(&sh.rp, sh.rq, sizeof(big_dst), 0);
 	sh.deadline = t0 + CAP_SEC;
 	go = finished = 0;
 	memset(big_src, 0xab, sizeof(big_src));

@@ -83,6 +83,19 @@ unit_post_recv(struct qp_slot *s, struct rte_mbuf *m)
 		     (uint64_t)(uintptr_t)m, QP_WQE_F_RECV, 1);
 }
 
+/* A receiving port of one receive queue @rq (NULL: none), published as the
+ * driver does at queue start: posted buffers hold @buf_cap bytes (0:
+ * credits, zero copy).
+ */
+static inline void
+unit_rxport(struct qp_rxport *rp, struct qp_hwq *rq, uint32_t buf_cap, int scatter)
+{
+	qp_rxport_init(rp);
+	rp->nb_rq = 1;
+	if (rq != NULL)
+		qp_rxport_publish(rp, 0, rq, buf_cap, scatter);
+}
+
 /* Payload byte @i of frame @seq: checkable end to end. */
 static inline uint8_t
 unit_byte(uint32_t seq, uint32_t i)

@@ -2,12 +2,11 @@
  * Copyright(c) 2026 The qpring authors
  */
 /*
- * The in-order adapter engine: services send WQEs in order, carries each
- * frame over the wire into the next posted receive slot of the cabled
- * queue, and sets the indicators of both; and the same for external media
- * (a sink for sent frames, a source of arriving ones). No locks, no
- * allocation, no logging: this runs on whichever lcore holds the queue's
- * adapter.
+ * The in-order adapter engine: services send WQEs in order, delivers each
+ * frame into the receive queue the receiving port picks (qp_deliver.h),
+ * and sets the indicators of both; and the same for external media (a sink
+ * for sent frames, a source of arriving ones). No locks, no allocation, no
+ * logging: this runs on whichever lcore holds the queue's adapter.
  */
 #include <rte_branch_prediction.h>
 
@@ -17,39 +16,45 @@
 
 /* The fault-free adapter: in order, every pending WQE completed at once. */
 static __rte_always_inline uint32_t
-qp_service_plain(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t budget)
+qp_service_plain(struct qp_hwq *sq, const struct qp_rxport *rp, uint16_t sq_qid, int zero_copy,
+		 uint32_t budget)
 {
 	struct qp_adapter_q *ad = &sq->ad;
-	struct qp_rx_view v;
-	uint32_t n, i, head, mask;
+	struct qp_slot *ss[QP_CHUNK];
+	uint16_t st[QP_CHUNK];
+	struct qp_dctx c;
+	uint32_t n, i, k, done, head, mask;
 	uint64_t db = 0;
 
 	n = qp_sq_take(sq, budget, &db);
 	if (n == 0)
 		return 0;
-	qp_rx_view_open(&v, rq);
+	qp_dctx_open(&c, rp, sq_qid, zero_copy);
 	head = ad->head; /* locals: the slot stores below could alias ad */
 	mask = ad->mask;
-	for (i = 0; i < n; i++) {
-		struct qp_slot *ss = &sq->slots[(head + i) & mask];
-
-		qp_sq_complete(sq, ss, db, qp_carry(ad, ss, &v, zero_copy, QP_ST_OK));
+	for (done = 0; done < n; done += k) {
+		k = RTE_MIN(n - done, QP_CHUNK);
+		for (i = 0; i < k; i++)
+			ss[i] = &sq->slots[(head + done + i) & mask];
+		qp_deliver_chunk(&c, ad, ss, k, NULL, st, NULL);
+		for (i = 0; i < k; i++)
+			qp_sq_complete(sq, ss[i], db, st[i]);
 	}
 	qp_sq_retire(sq, n);
-	qp_rx_view_close(&v);
 	return n;
 }
 
 uint32_t
-qp_adapter_service_sq(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t budget)
+qp_adapter_service_sq(struct qp_hwq *sq, const struct qp_rxport *rp, uint16_t sq_qid,
+		      int zero_copy, uint32_t budget)
 {
 	if (unlikely(__atomic_load_n(&sq->ad.faults_on, __ATOMIC_RELAXED) ||
 		     sq->ad.done_head != sq->ad.head))
-		return qp_service_faulty(sq, rq, zero_copy, budget);
+		return qp_service_faulty(sq, rp, sq_qid, zero_copy, budget);
 	/* One copy of the loop per mode: no per-frame test of the mode. */
 	if (zero_copy)
-		return qp_service_plain(sq, rq, 1, budget);
-	return qp_service_plain(sq, rq, 0, budget);
+		return qp_service_plain(sq, rp, sq_qid, 1, budget);
+	return qp_service_plain(sq, rp, sq_qid, 0, budget);
 }
 
 uint32_t
@@ -74,18 +79,27 @@ qp_adapter_service_sq_sink(struct qp_hwq *sq, qp_sink_fn sink, void *ctx, uint32
 }
 
 uint32_t
-qp_adapter_service_rq_source(struct qp_hwq *rq, qp_source_fn source, void *ctx,
-			     uint32_t budget)
+qp_adapter_service_rq_source(const struct qp_rxport *rp, uint16_t qid, qp_source_fn source,
+			     void *ctx, uint32_t budget)
 {
-	struct qp_adapter_q *ad = &rq->ad;
-	struct qp_rx_view v;
+	struct qp_hwq *rq = qp_rxport_rq(rp, qid);
+	struct qp_adapter_q *ad;
+	struct qp_dctx c;
 	uint32_t taken = 0;
 
+	if (rq == NULL)
+		return 0;
+	ad = &rq->ad;
 	ad->polls++;
-	qp_rx_view_open(&v, rq);
-	while (taken < budget && (v.delivered < v.avail || qp_rx_view_refresh(&v) > v.delivered)) {
+	/* The frames arrive for this queue: its own index selects it. */
+	qp_dctx_open(&c, rp, qid, 0);
+	c.select = QP_RXSEL_SAME;
+	/* Stop while nothing is posted: frames wait in the medium. */
+	while (taken < budget && qp_regs_pending_peek(&rq->regs) != 0) {
 		struct qp_slot ss; /* the arriving frame, as a send slot would carry it */
+		struct qp_slot *ps = &ss;
 		const uint8_t *data;
+		uint16_t st;
 		uint32_t len;
 		int r = source(ctx, &data, &len);
 
@@ -96,24 +110,17 @@ qp_adapter_service_rq_source(struct qp_hwq *rq, qp_source_fn source, void *ctx,
 			break;
 		}
 		taken++;
+		if (unlikely(len < RTE_ETHER_HDR_LEN)) {
+			ad->medium_errors++; /* a runt from the medium: not a frame */
+			continue;
+		}
+		memset(&ss, 0, sizeof(ss));
 		ss.addr = (uint64_t)(uintptr_t)data;
 		ss.len = len;
 		ss.nb_segs = 1;
-		ss.cookie = 0;
-		if (unlikely(len < RTE_ETHER_HDR_LEN)) {
-			ad->medium_errors++; /* a runt from the medium: not a frame */
-		} else if (unlikely(len > v.max_len)) {
-			ad->too_big++; /* longer than the port's MTU allows */
-		} else if (!qp_rx_accepts(ad, v.filter, &ss)) {
-			ad->filtered++;
-		} else {
-			struct qp_src src = { .flat = data, .seg = NULL, .off = 0 };
-
-			qp_place(&v, &src, len, QP_ST_OK);
-		}
+		qp_deliver_chunk(&c, ad, &ps, 1, NULL, &st, NULL);
 	}
 	if (taken == 0)
 		ad->idle_polls++;
-	qp_rx_view_close(&v);
 	return taken;
 }

@@ -14,17 +14,19 @@
 #include <stdint.h>
 
 #include "qp_hwq.h"
+#include "qp_rxport.h"
 
 /*
- * Service up to @budget pending send WQEs of @sq: deliver each frame into
- * the next posted slot of @rq (NULL: no receiver, frames are discarded and
- * counted), then complete the send slot. @zero_copy moves the send mbuf
- * into the receive slot and the posted receive mbuf into the send slot
- * instead of copying bytes. Returns the number of send WQEs completed.
- * Caller: the one lcore that holds the adapter of @sq.
+ * Service up to @budget pending send WQEs of @sq, send queue @sq_qid of its
+ * port: deliver each frame into the receive queue the receiving port @rp
+ * picks for it (NULL: no receiver, frames are discarded and counted), then
+ * complete the send slot. @zero_copy hands the send mbuf over to the
+ * receiver instead of copying bytes. Returns the number of send WQEs
+ * serviced. Caller: the lcore that holds the adapter lock of @sq; any
+ * number of them may deliver into one receiving port at once.
  */
-uint32_t qp_adapter_service_sq(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy,
-			       uint32_t budget);
+uint32_t qp_adapter_service_sq(struct qp_hwq *sq, const struct qp_rxport *rp, uint16_t sq_qid,
+			       int zero_copy, uint32_t budget);
 
 /*
  * External media (pcap files, live interfaces). A sink takes the frame of a
@@ -41,12 +43,13 @@ typedef int (*qp_source_fn)(void *ctx, const uint8_t **data, uint32_t *len);
 uint32_t qp_adapter_service_sq_sink(struct qp_hwq *sq, qp_sink_fn sink, void *ctx,
 				    uint32_t budget);
 
-/* Place up to @budget frames from @source into the posted slots of @rq;
- * stops when no buffer is posted (frames wait in the medium). Returns frames
- * taken from the source.
+/* Place up to @budget frames from @source into the posted slots of receive
+ * queue @qid of @rp (its filter, frame limit and offloads apply); stops
+ * when no buffer is posted (frames wait in the medium). Returns frames
+ * taken from the source. Caller holds the queue's adapter lock.
  */
-uint32_t qp_adapter_service_rq_source(struct qp_hwq *rq, qp_source_fn source, void *ctx,
-				      uint32_t budget);
+uint32_t qp_adapter_service_rq_source(const struct qp_rxport *rp, uint16_t qid,
+				      qp_source_fn source, void *ctx, uint32_t budget);
 
 /* Control path: set a send queue's faults and seed its random stream
  * (qp_faults.c).

@@ -36,15 +36,20 @@ qp_chance(struct qp_adapter_q *ad, uint32_t ppm)
 }
 
 /* Stage 1: service a batch. Frames leave in posting order; results go into
- * the slots, indicators stay untouched (the WQEs remain adapter-owned).
+ * the slots, indicators stay untouched (the WQEs remain adapter-owned until
+ * stage 2 completes them).
  */
 static uint32_t
-qp_faulty_service(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t budget,
-		  uint32_t err, uint32_t drop)
+qp_faulty_service(struct qp_hwq *sq, const struct qp_rxport *rp, uint16_t sq_qid, int zero_copy,
+		  uint32_t budget, uint32_t err, uint32_t drop)
 {
 	struct qp_adapter_q *ad = &sq->ad;
-	struct qp_rx_view v;
-	uint32_t n, i;
+	struct qp_slot *all[QP_CHUNK], *go[QP_CHUNK];
+	uint16_t st[QP_CHUNK], rx_st[QP_CHUNK], go_st[QP_CHUNK];
+	uint32_t go_idx[QP_CHUNK];
+	uint8_t placed[QP_CHUNK];
+	struct qp_dctx c;
+	uint32_t n, i, k, g, done;
 	uint64_t db;
 
 	n = qp_regs_pending(&sq->regs); /* A0 */
@@ -55,39 +60,51 @@ qp_faulty_service(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t 
 		return 0;
 	}
 	db = qp_regs_doorbell(&sq->regs);
-	qp_rx_view_open(&v, rq);
-	for (i = 0; i < n; i++) {
-		struct qp_slot *ss = &sq->slots[(ad->head + i) & ad->mask];
-		uint16_t st;
-
-		if (qp_chance(ad, err)) {
-			ad->f_errors++;
-			st = QP_ST_ERROR;
-		} else if (qp_chance(ad, drop)) {
-			ad->f_drops++;
-			st = QP_ST_OK;
-		} else {
-			uint16_t rx_st = QP_ST_OK;
-			uint32_t before = v.delivered;
-
-			if (qp_chance(ad, err))
-				rx_st = QP_ST_ERROR;
-			st = qp_carry(ad, ss, &v, zero_copy, rx_st);
-			/* Counted only if the frame was placed. */
-			if (rx_st != QP_ST_OK && v.delivered != before)
-				ad->f_rx_errors++;
+	qp_dctx_open(&c, rp, sq_qid, zero_copy);
+	for (done = 0; done < n; done += k) {
+		k = RTE_MIN(n - done, QP_CHUNK);
+		/* Which frames fail to send, which are lost on the wire, which
+		 * arrive with an error: decided in posting order.
+		 */
+		for (i = 0, g = 0; i < k; i++) {
+			all[i] = &sq->slots[(ad->head + done + i) & ad->mask];
+			if (qp_chance(ad, err)) {
+				ad->f_errors++;
+				st[i] = QP_ST_ERROR;
+			} else if (qp_chance(ad, drop)) {
+				ad->f_drops++;
+				st[i] = QP_ST_OK;
+			} else {
+				rx_st[g] = qp_chance(ad, err) ? QP_ST_ERROR : QP_ST_OK;
+				go[g] = all[i];
+				go_idx[g++] = i;
+			}
 		}
-		ss->res_len = ss->len;
-		ss->res_status = st;
-		qp_sq_account(ad, ss, st);
-		if ((uintptr_t)ss == (db & QP_DB_VA_MASK))
-			qp_regs_clear_in_service(&sq->regs, db);
+		if (g != 0) {
+			qp_deliver_chunk(&c, ad, go, g, rx_st, go_st, placed);
+			for (i = 0; i < g; i++) {
+				st[go_idx[i]] = go_st[i];
+				/* An injected receive error counts only on a
+				 * frame that was placed: it completes a receive
+				 * slot with it.
+				 */
+				ad->f_rx_errors += placed[i] && rx_st[i] != QP_ST_OK;
+			}
+		}
+		for (i = 0; i < k; i++) {
+			struct qp_slot *ss = all[i];
+
+			ss->res_len = ss->len;
+			ss->res_status = st[i];
+			qp_sq_account(ad, ss, st[i]);
+			if ((uintptr_t)ss == (db & QP_DB_VA_MASK))
+				qp_regs_clear_in_service(&sq->regs, db);
+		}
 	}
 	ad->head += n;
 	ad->held_since = (uint32_t)ad->polls;
 	ad->serviced += n;
 	qp_regs_retire(&sq->regs, n);
-	qp_rx_view_close(&v);
 	return n;
 }
 
@@ -142,7 +159,8 @@ qp_faulty_complete_ooo(struct qp_hwq *sq, uint32_t window, uint32_t held)
  * A new batch is serviced only once the held one is fully completed.
  */
 uint32_t
-qp_service_faulty(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t budget)
+qp_service_faulty(struct qp_hwq *sq, const struct qp_rxport *rp, uint16_t sq_qid, int zero_copy,
+		  uint32_t budget)
 {
 	struct qp_adapter_q *ad = &sq->ad;
 	const uint32_t delay = __atomic_load_n(&sq->faults.delay_polls, __ATOMIC_RELAXED);
@@ -154,7 +172,7 @@ qp_service_faulty(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy, uint32_t 
 
 	ad->polls++;
 	if (ad->done_head == ad->head) {
-		n = qp_faulty_service(sq, rq, zero_copy, budget, err, drop);
+		n = qp_faulty_service(sq, rp, sq_qid, zero_copy, budget, err, drop);
 		if (n == 0)
 			return 0;
 		if (delay_tsc != 0)

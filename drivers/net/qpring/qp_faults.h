@@ -12,12 +12,13 @@
 #include <stdint.h>
 
 #include "qp_hwq.h"
+#include "qp_rxport.h"
 
 /*
  * The adapter of @sq with faults (or with a batch a fault still holds):
  * same contract as qp_adapter_service_sq().
  */
-uint32_t qp_service_faulty(struct qp_hwq *sq, struct qp_hwq *rq, int zero_copy,
-			   uint32_t budget);
+uint32_t qp_service_faulty(struct qp_hwq *sq, const struct qp_rxport *rp, uint16_t sq_qid,
+			   int zero_copy, uint32_t budget);
 
 #endif /* QP_FAULTS_H */

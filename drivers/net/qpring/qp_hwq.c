@@ -18,7 +18,6 @@ qp_hwq_init(struct qp_hwq *q, uint32_t nb_slots)
 	q->regs.size = nb_slots;
 	q->regs.ring_va = (uint64_t)(uintptr_t)q->slots;
 	q->ad.mask = nb_slots - 1;
-	q->ad.rx_filter = QP_RXF_PROMISC;
 	q->ad.rng = 0x9e3779b97f4a7c15ull;
 	for (i = 0; i < nb_slots; i++)
 		qp_slot_reset(&q->slots[i]);

@@ -34,11 +34,12 @@
 #define QP_RXF_ALLMULTI 0x2u
 
 /*
- * State written only by the adapter instance that serves the queue. For a
- * send queue that is whoever holds its adapter lock (busy, below); for a
- * receive queue it is the adapter serving the send queue cabled to it. On
- * its own cache line(s), away from the register line and from the driver's
- * queue struct.
+ * State written by the adapter. For a send queue, only whoever holds its
+ * adapter lock (busy, below) writes it. For a receive queue, every sending
+ * adapter that delivers into it: the claim index (head) and the counters
+ * marked "receive" are updated with atomic read-modify-writes (qp_deliver.h).
+ * On its own cache line(s), away from the register line and from the
+ * driver's queue struct.
  */
 struct qp_adapter_q {
 	uint32_t head;        /* next slot the adapter serves (monotonic) */
@@ -46,11 +47,10 @@ struct qp_adapter_q {
 	uint32_t busy;        /* adapter lock: 1 while an lcore runs this queue's
 			       * adapter (qpring_adapter_trylock()); also the wire
 			       * guard the control path waits on */
-	uint32_t rx_filter;   /* receive queue: QP_RXF_*; control path writes */
-	uint32_t rx_scatter;  /* receive queue: a frame may span posted slots */
-	uint64_t mac;         /* receive queue: unicast address accepted, in
-			       * the low six bytes as they stand on the wire
-			       * (qp_mac_word()); control path writes */
+	uint32_t intr_on;     /* receive queue: Rx interrupts installed (the
+			       * eventfd is per process, see qpring_intr.c) */
+	uint32_t intr_armed;  /* receive queue: the application waits for the
+			       * next completion (rte_eth_dev_rx_intr_enable()) */
 	/* counters, monotonic; readers snapshot them */
 	uint64_t serviced;    /* WQEs completed */
 	uint64_t polls;       /* service calls */
@@ -64,6 +64,8 @@ struct qp_adapter_q {
 	uint64_t fail_bytes;  /* send: their bytes */
 	uint64_t sent;        /* send: WQEs serviced with success (frames on the wire) */
 	uint64_t sent_bytes;  /* send: their bytes */
+	uint64_t txo_errors;  /* send: offloads asked with header lengths that do
+			       * not describe the frame (sent without them) */
 	/* fault injection (send queues); see struct qp_faults */
 	uint64_t f_delayed;   /* batches whose completion was held back */
 	uint64_t f_reordered; /* WQEs completed ahead of an older one */
@@ -74,9 +76,6 @@ struct qp_adapter_q {
 	uint32_t done_head;   /* faults: next slot to complete (<= head) */
 	uint32_t held_since;  /* faults: poll count when the held batch was serviced */
 	uint32_t faults_on;   /* control path: any fault configured */
-	uint32_t rx_max_len;  /* receive queue: longest frame accepted (the
-			       * port's MTU + L2 overhead), 0: any; control
-			       * path writes */
 	uint64_t held_tsc;    /* faults: TSC when the held batch was serviced */
 	uint64_t early;       /* faults: held WQEs completed out of order, bit i =
 			       * done_head + i (the adapter's own record) */

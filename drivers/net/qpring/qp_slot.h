@@ -43,7 +43,27 @@
 
 /* WQE flags (driver -> adapter). */
 #define QP_WQE_F_SEND 0x0001u /* send WQE: addr/len describe a frame */
-#define QP_WQE_F_RECV 0x0002u /* receive WQE: addr/len describe an empty buffer */
+#define QP_WQE_F_RECV 0x0002u /* receive WQE: addr/len describe an empty buffer,
+			       * or, len 0, a credit: zero copy, the adapter
+			       * hands the sender's buffer over (cookie) */
+/* Send offloads the adapter carries out on the frame (qp_offload.c); the
+ * lengths and the tag come from the frame's mbuf (cookie).
+ */
+#define QP_WQE_F_CSUM_IP4 0x0010u /* IPv4 header checksum */
+#define QP_WQE_F_CSUM_TCP 0x0020u /* TCP checksum (IPv4 or IPv6) */
+#define QP_WQE_F_CSUM_UDP 0x0040u /* UDP checksum (IPv4 or IPv6) */
+#define QP_WQE_F_VLAN     0x0080u /* insert the VLAN tag */
+#define QP_WQE_F_TXO      (QP_WQE_F_CSUM_IP4 | QP_WQE_F_CSUM_TCP | QP_WQE_F_CSUM_UDP | \
+			   QP_WQE_F_VLAN)
+
+/* Receive write-back flags (wb_ol of a completed receive slot). */
+#define QP_WB_RSS       0x0001u /* wb_hash holds the RSS hash */
+#define QP_WB_PTYPE     0x0002u /* wb_ptype holds the packet type */
+#define QP_WB_VLAN      0x0004u /* a VLAN tag was stripped: wb_vlan */
+#define QP_WB_IP_GOOD   0x0010u /* IPv4 header checksum checked: good */
+#define QP_WB_IP_BAD    0x0020u /* ... bad (neither: not checked, unknown) */
+#define QP_WB_L4_GOOD   0x0040u /* TCP/UDP checksum checked: good */
+#define QP_WB_L4_BAD    0x0080u /* ... bad */
 
 /* Completion status (adapter -> driver). */
 #define QP_ST_OK        0u /* serviced */
@@ -51,12 +71,16 @@
 #define QP_ST_TOO_BIG   2u /* receive: frame longer than the posted buffer */
 #define QP_ST_ERROR     3u /* injected or media error */
 #define QP_ST_FLUSHED   4u /* queue stopped before the WQE was serviced */
-#define QP_ST_MAX       QP_ST_FLUSHED
+#define QP_ST_SKIP      5u /* receive: claimed by a sender, given back unused
+			    * (no frame in it; the driver re-posts it) */
+#define QP_ST_MAX       QP_ST_SKIP
 /* Result flag in res_status: the frame continues in the next slot (receive
  * scatter). The adapter completes the parts of a frame last to first, so
  * the first part's indicator publishes the whole frame.
  */
 #define QP_ST_F_MORE    0x8000u
+/* Result flag: the receive write-back fields (wb_*) are valid. */
+#define QP_ST_F_WB      0x4000u
 #define QP_ST_MASK      0x00ffu
 
 /* Most buffers one send WQE may carry (its mbuf chain). */
@@ -72,14 +96,37 @@
  * The frame is described by (addr, len) for its first buffer; a multi-buffer
  * send carries its remaining buffers in the mbuf chain named by cookie, and
  * nb_segs says how many there are.
+ *
+ * A completed receive slot may carry a write-back, as a NIC's descriptor
+ * does: the adapter, which no longer needs the WQE's buffer address and
+ * capacity, writes the frame's RSS hash, packet type, offload flags and
+ * stripped VLAN tag over them (wb_*; only when the receiving port asked for
+ * those offloads). The driver re-posts the slot with a fresh WQE anyway.
  */
 struct qp_slot {
 	/* WQE: written by the driver while it owns the slot. */
-	uint64_t addr;       /* VA of the (first) data buffer */
+	union {
+		uint64_t addr;       /* VA of the (first) data buffer */
+		struct {
+			uint32_t wb_hash;  /* receive write-back: RSS hash */
+			uint32_t wb_ptype; /* receive write-back: RTE_PTYPE_* */
+		};
+	};
 	uint64_t cookie;     /* driver's mbuf; moved only in zero-copy mode */
-	uint32_t len;        /* send: frame length; receive: buffer capacity */
-	uint16_t flags;      /* QP_WQE_F_* */
-	uint16_t nb_segs;    /* send: buffers in the frame (>= 1) */
+	union {
+		struct {
+			uint32_t len;     /* send: frame length; receive: buffer capacity */
+			uint16_t flags;   /* QP_WQE_F_* */
+			uint16_t nb_segs; /* send: buffers in the frame (>= 1) */
+		};
+		struct {
+			uint16_t wb_vlan; /* receive write-back: stripped VLAN TCI */
+			uint16_t wb_ol;   /* receive write-back: QP_WB_* */
+			uint16_t wb_off;  /* receive write-back, zero copy: bytes the
+					   * frame start moved (a stripped tag) */
+			uint16_t wb_rsvd;
+		};
+	};
 	/* Result: written by the adapter while it owns the slot. */
 	uint32_t res_len;    /* bytes placed (receive) or sent (send) */
 	uint16_t res_status; /* QP_ST_* */

@@ -24,6 +24,7 @@
 #include <rte_power_intrinsics.h>
 
 #include "qp_adapter.h"
+#include "qp_rxport.h"
 
 extern int qpring_logtype;
 #define RTE_LOGTYPE_QPRING qpring_logtype
@@ -88,6 +89,7 @@ enum qpring_rxc {
 	QP_RXC_NOMBUF,     /* buffers that could not be allocated */
 	QP_RXC_ERRORS,     /* completions with an error status */
 	QP_RXC_FLUSHED,    /* frames placed but not yet harvested, dropped at stop */
+	QP_RXC_OVERSIZE,   /* chained frames (zero copy) no buffer of the pool holds */
 	QP_RXC_NR
 };
 
@@ -104,6 +106,8 @@ struct qpring_txq {
 	uint32_t mask;
 	uint32_t max_frame;           /* bytes; longer frames are dropped */
 	uint8_t fast_free;            /* RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE */
+	uint8_t tx_ol;                /* some of QPRING_TX_OFFLOAD_HW enabled */
+	uint64_t offloads;            /* RTE_ETH_TX_OFFLOAD_* of the queue */
 	uint16_t queue_id;
 	uint16_t port_id;
 	struct qpring_port *port;
@@ -133,6 +137,10 @@ struct qpring_rxq {
 	uint32_t buf_cap;             /* flat_pool: bytes a posted buffer holds */
 	uint64_t ol_init;             /* ol_flags of a harvested buffer */
 	uint8_t scatter;              /* frames may span several slots */
+	uint8_t kick;                 /* the sender's inline adapter may hold work
+				       * a fault delays: move it along (10.2) */
+	uint8_t zero_copy;            /* receive WQEs are credits (copy=0) */
+	uint64_t offloads;            /* RTE_ETH_RX_OFFLOAD_* the port enabled */
 	uint64_t c[QP_RXC_NR];
 	/* cold */
 	uint64_t base[QP_RXC_NR];
@@ -143,13 +151,6 @@ struct qpring_rxq {
 	uint8_t started;
 	uint8_t deferred_start;
 	uint8_t stuck;                /* an adapter did not leave: never free */
-	/* Rx interrupts: intr_on, the port's eventfds are installed (in the
-	 * primary; the fds themselves are per process, dev->intr_handle);
-	 * intr_armed, the application asked for the next completion
-	 * (rte_eth_dev_rx_intr_enable()).
-	 */
-	uint32_t intr_on;
-	uint32_t intr_armed;
 } __rte_cache_aligned;
 
 /* What devargs configure on a port (qpring_devargs.c). */
@@ -165,6 +166,8 @@ struct qpring_args {
 	char peer[RTE_DEV_NAME_MAX_LEN];
 	uint8_t copy;
 	uint8_t adapter_mode;
+	uint8_t rxq_map;                /* enum qp_rxsel: QP_RXSEL_FIRST (the port
+					 * decides: RSS or queue 0) or _SAME */
 	struct qp_faults faults;
 	uint64_t seed;
 	struct qpring_medium_conf medium;
@@ -180,8 +183,11 @@ struct qpring_port {
 	 * path, which then waits for the lock (qpring_cable_quiesce()).
 	 */
 	struct qpring_port *wire_dst;
-	/* Receive queues accepting frames, by queue id; same protocol. */
-	struct qpring_rxq *rx_live[QPRING_MAX_QPS];
+	/* Send queues running, by queue id, for the lcores that move held
+	 * fault completions along (qpring_cable_kick()); same protocol.
+	 */
+	struct qpring_txq *tx_live[QPRING_MAX_QPS];
+	uint32_t kick_busy;             /* lcores inside qpring_cable_kick() on this port */
 	struct qpring_port *peer;       /* cabled peer, NULL if none */
 	char name[RTE_DEV_NAME_MAX_LEN];
 	char peer_name[RTE_DEV_NAME_MAX_LEN];
@@ -190,6 +196,9 @@ struct qpring_port {
 	uint8_t wire;                   /* enum qpring_wire_kind */
 	uint8_t copy;                   /* 1: frames are copied; 0: buffers exchanged */
 	uint8_t adapter_mode;           /* enum qpring_adapter_mode */
+	uint8_t rxq_map;                /* devarg rxq_map: QP_RXSEL_FIRST or _SAME */
+	uint8_t intr_any;               /* Rx interrupts installed on some queue */
+	uint8_t ptypes;                 /* the adapter reports packet types */
 	uint8_t started;
 	uint8_t scatter;                /* RTE_ETH_RX_OFFLOAD_SCATTER on */
 	uint8_t lsc_pending;            /* link changed; event not yet delivered */
@@ -204,6 +213,10 @@ struct qpring_port {
 	uint32_t svc_run;               /* control path: adapters may run */
 	uint32_t svc_busy __rte_cache_aligned; /* service callback inside */
 	struct qpring_medium_conf medium; /* pcap/interface wire, if configured */
+	/* The receiving side as the adapters that deliver into this port
+	 * see it: its receive queues, filter, RSS and receive offloads.
+	 */
+	struct qp_rxport rx;
 };
 
 /* What one process keeps of a port for itself: dev->process_private. */
@@ -267,6 +280,44 @@ struct rte_eth_dev *qpring_dev_of(uint16_t port_id, int *err);
 int qpring_parse_args(const char *name, const char *params, struct qpring_args *a);
 void qpring_faults_derive(struct qp_faults *f);
 
+/* Receive offloads the adapter does and writes back into the slot. */
+#define QPRING_RX_OFFLOAD_WB (RTE_ETH_RX_OFFLOAD_RSS_HASH | RTE_ETH_RX_OFFLOAD_VLAN_STRIP | \
+			      RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM | \
+			      RTE_ETH_RX_OFFLOAD_TCP_CKSUM)
+
+/* Does the port need the write-back path of the receive bursts? Packet
+ * types are always written back when an application asked for them
+ * (rte_eth_dev_set_ptypes()), see qpring_ethdev.c.
+ */
+static inline int
+qpring_rx_offloads_wb(uint64_t offloads)
+{
+	return (offloads & QPRING_RX_OFFLOAD_WB) != 0;
+}
+
+/* RSS types the adapter hashes (qp_rss_hash()). */
+#define QPRING_RSS_HF (RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_FRAG_IPV4 | \
+		       RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_NONFRAG_IPV4_UDP | \
+		       RTE_ETH_RSS_NONFRAG_IPV4_OTHER | RTE_ETH_RSS_IPV6 | \
+		       RTE_ETH_RSS_FRAG_IPV6 | RTE_ETH_RSS_NONFRAG_IPV6_TCP | \
+		       RTE_ETH_RSS_NONFRAG_IPV6_UDP | RTE_ETH_RSS_NONFRAG_IPV6_OTHER)
+
+/* Send offloads the adapter carries out. */
+#define QPRING_TX_OFFLOAD_HW (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM | \
+			      RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_VLAN_INSERT)
+
+/* qpring_rss.c: receive-side queue selection, receive offloads, ptypes. */
+int qpring_rss_configure(struct rte_eth_dev *dev);
+int qpring_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *rc);
+int qpring_rss_hash_conf_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *rc);
+int qpring_reta_update(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *conf,
+		       uint16_t size);
+int qpring_reta_query(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *conf,
+		      uint16_t size);
+const uint32_t *qpring_ptypes_get(struct rte_eth_dev *dev);
+int qpring_ptypes_set(struct rte_eth_dev *dev, uint32_t ptype_mask);
+void qpring_rx_offloads_update(struct rte_eth_dev *dev);
+
 /* qpring_rxtx.c: burst functions, chosen in one place. */
 void qpring_burst_select(struct rte_eth_dev *dev);
 uint32_t qpring_adapter_run_txq(struct qpring_txq *txq, uint32_t budget);
@@ -310,7 +361,7 @@ int qpring_intr_install(struct rte_eth_dev *dev);
 void qpring_intr_uninstall(struct rte_eth_dev *dev);
 int qpring_rx_queue_intr_enable(struct rte_eth_dev *dev, uint16_t qid);
 int qpring_rx_queue_intr_disable(struct rte_eth_dev *dev, uint16_t qid);
-void qpring_rx_intr_signal(struct qpring_rxq *rxq);
+void qpring_rx_intr_signal(uint16_t port_id, uint16_t qid, struct qp_hwq *hw);
 int qpring_get_monitor_addr(void *q, struct rte_power_monitor_cond *pmc);
 
 /* qpring_stats.c: stats, xstats, register dump, telemetry. */

@@ -33,6 +33,7 @@
 #define QPRING_ARG_RX_PCAP "rx_pcap"
 #define QPRING_ARG_TX_PCAP "tx_pcap"
 #define QPRING_ARG_IFACE   "iface"
+#define QPRING_ARG_RXQ_MAP "rxq_map"
 
 static const char *const valid_arguments[] = {
 	QPRING_ARG_MAC,
@@ -47,6 +48,7 @@ static const char *const valid_arguments[] = {
 	QPRING_ARG_RX_PCAP,
 	QPRING_ARG_TX_PCAP,
 	QPRING_ARG_IFACE,
+	QPRING_ARG_RXQ_MAP,
 	NULL
 };
 
@@ -130,6 +132,25 @@ qpring_arg_adapter(const char *key, const char *value, void *opaque)
 	} else {
 		QPRING_LOG(ERR, "%s=%s: expected inline, service or manual", key,
 			   value ? value : "(none)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* rxq_map=rss (the receiving port picks the queue: RSS, or queue 0) or
+ * rxq_map=same (send queue i delivers into receive queue i).
+ */
+static int
+qpring_arg_rxq_map(const char *key, const char *value, void *opaque)
+{
+	uint8_t *out = opaque;
+
+	if (value != NULL && strcmp(value, "rss") == 0) {
+		*out = QP_RXSEL_FIRST;
+	} else if (value != NULL && strcmp(value, "same") == 0) {
+		*out = QP_RXSEL_SAME;
+	} else {
+		QPRING_LOG(ERR, "%s=%s: expected rss or same", key, value ? value : "(none)");
 		return -EINVAL;
 	}
 	return 0;
@@ -244,7 +265,7 @@ qpring_parse_args(const char *name, const char *params, struct qpring_args *a)
 	if (kv == NULL) {
 		QPRING_LOG(ERR, "%s: cannot parse devargs \"%s\"; accepted keys: "
 			   "mac, peer, copy, adapter, fault_delay, fault_ooo, fault_error, "
-			   "fault_drop, seed, rx_pcap, tx_pcap, iface", name, params);
+			   "fault_drop, seed, rx_pcap, tx_pcap, iface, rxq_map", name, params);
 		return -EINVAL;
 	}
 	for (k = 0; valid_arguments[k] != NULL; k++) {
@@ -263,6 +284,8 @@ qpring_parse_args(const char *name, const char *params, struct qpring_args *a)
 	if (ret == 0)
 		ret = rte_kvargs_process(kv, QPRING_ARG_ADAPTER, qpring_arg_adapter,
 					 &a->adapter_mode);
+	if (ret == 0)
+		ret = rte_kvargs_process(kv, QPRING_ARG_RXQ_MAP, qpring_arg_rxq_map, &a->rxq_map);
 	if (ret == 0)
 		ret = rte_kvargs_process(kv, QPRING_ARG_F_DELAY, qpring_arg_delay, &a->faults);
 	v = a->faults.ooo_window;
@@ -326,4 +349,5 @@ RTE_PMD_REGISTER_PARAM_STRING(net_qpring,
 	QPRING_ARG_SEED "=<uint64> "
 	QPRING_ARG_RX_PCAP "=<file> "
 	QPRING_ARG_TX_PCAP "=<file> "
-	QPRING_ARG_IFACE "=<ifname>");
+	QPRING_ARG_IFACE "=<ifname> "
+	QPRING_ARG_RXQ_MAP "=rss|same");

@@ -32,18 +32,13 @@ qpring_dev_configure(struct rte_eth_dev *dev)
 {
 	const struct rte_eth_conf *conf = &dev->data->dev_conf;
 
-	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE) {
-		QPRING_LOG(ERR, "port %u: rx mq_mode %d not supported (queue pair i carries "
-			   "what send queue i of the peer sends)", dev->data->port_id,
-			   conf->rxmode.mq_mode);
-		return -ENOTSUP;
-	}
 	if (conf->txmode.mq_mode != RTE_ETH_MQ_TX_NONE) {
 		QPRING_LOG(ERR, "port %u: tx mq_mode %d not supported", dev->data->port_id,
 			   conf->txmode.mq_mode);
 		return -ENOTSUP;
 	}
-	return 0;
+	/* The receive side: RSS (or not), the receive offloads. */
+	return qpring_rss_configure(dev);
 }
 
 /* Control lock held. */
@@ -106,6 +101,9 @@ qpring_dev_start(struct rte_eth_dev *dev)
 		return ret;
 	if (dev->data->dev_conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_SCATTER)
 		p->scatter = 1;
+	/* The receiving side, before any queue is published on it. */
+	__atomic_store_n(&p->rx.max_len, p->max_frame, __ATOMIC_RELAXED);
+	qpring_rx_offloads_update(dev);
 	qpring_burst_select(dev);
 	ret = w->open(dev);
 	if (ret != 0)
@@ -125,13 +123,7 @@ qpring_dev_start(struct rte_eth_dev *dev)
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		struct qpring_rxq *rxq = dev->data->rx_queues[i];
 
-		if (rxq == NULL)
-			continue;
-		/* The MTU may have changed by a configure since the queue was
-		 * set up (relaxed: no adapter serves a stopped queue).
-		 */
-		__atomic_store_n(&rxq->hw->ad.rx_max_len, p->max_frame, __ATOMIC_RELAXED);
-		if (rxq->deferred_start)
+		if (rxq == NULL || rxq->deferred_start)
 			continue;
 		ret = qpring_rxq_start_locked(dev, i);
 		if (ret != 0)
@@ -309,12 +301,7 @@ qpring_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 			__atomic_store_n(&txq->max_frame, frame, __ATOMIC_RELAXED);
 	}
 	/* Relaxed: the adapters pick the new limit up at their next call. */
-	for (q = 0; q < dev->data->nb_rx_queues; q++) {
-		struct qpring_rxq *rxq = dev->data->rx_queues[q];
-
-		if (rxq != NULL)
-			__atomic_store_n(&rxq->hw->ad.rx_max_len, frame, __ATOMIC_RELAXED);
-	}
+	__atomic_store_n(&p->rx.max_len, frame, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -329,10 +316,17 @@ qpring_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_mtu = QPRING_MAX_MTU;
 	info->max_rx_queues = QPRING_MAX_QPS;
 	info->max_tx_queues = QPRING_MAX_QPS;
-	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
+	/* The adapter checks checksums, strips tags and hashes on receive,
+	 * fills checksums and inserts tags on send (qp_offload.c).
+	 */
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER | QPRING_RX_OFFLOAD_WB;
 	info->rx_queue_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER; /* per queue too */
-	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS | RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS | RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE |
+				QPRING_TX_OFFLOAD_HW;
 	info->tx_queue_offload_capa = RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+	info->flow_type_rss_offloads = QPRING_RSS_HF;
+	info->reta_size = QP_RETA_SIZE;
+	info->hash_key_size = QP_RSS_KEY_LEN;
 	/* Any count in range: rounded up to a power of two at set-up. */
 	info->rx_desc_lim = (struct rte_eth_desc_lim){
 		.nb_max = QP_RING_MAX, .nb_min = QP_RING_MIN, .nb_align = 1,
@@ -386,8 +380,14 @@ static const struct eth_dev_ops qpring_ops = {
 	.tx_queue_setup = qpring_tx_queue_setup,
 	.tx_queue_release = qpring_tx_queue_release,
 	.tx_done_cleanup = qpring_tx_done_cleanup,
+	.dev_supported_ptypes_get = qpring_ptypes_get,
+	.reta_update = qpring_reta_update,
+	.reta_query = qpring_reta_query,
+	.rss_hash_update = qpring_rss_hash_update,
+	.rss_hash_conf_get = qpring_rss_hash_conf_get,
 	.get_reg = qpring_get_reg,
 	.get_monitor_addr = qpring_get_monitor_addr,
+	.dev_ptypes_set = qpring_ptypes_set,
 };
 
 /* -------------------------------------------------------- probe/remove */
@@ -420,6 +420,9 @@ qpring_create(struct rte_vdev_device *vdev, const struct qpring_args *a)
 	p->wire = qpring_medium_configured(&a->medium) ? QPRING_WIRE_PCAP : QPRING_WIRE_CABLE;
 	p->copy = a->copy;
 	p->adapter_mode = a->adapter_mode;
+	p->rxq_map = a->rxq_map;
+	p->ptypes = 1; /* as a NIC parses; rte_eth_dev_set_ptypes() turns it off */
+	qp_rxport_init(&p->rx);
 	p->faults = a->faults;
 	qpring_faults_derive(&p->faults);
 	p->faults_on = (p->faults.delay_polls | p->faults.ooo_window | p->faults.error_ppm |
@@ -450,6 +453,7 @@ qpring_create(struct rte_vdev_device *vdev, const struct qpring_args *a)
 	dev->data->all_multicast = 1;
 	dev->data->dev_flags |= RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS | RTE_ETH_DEV_INTR_LSC;
 	dev->dev_ops = &qpring_ops;
+	qpring_rx_filter_update(dev);
 	qpring_burst_select(dev);
 
 	if (p->adapter_mode == QPRING_ADAPTER_SERVICE) {

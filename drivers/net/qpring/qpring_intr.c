@@ -25,23 +25,23 @@
  * leaves the queue armed, and the next one in the owning process signals.
  */
 void
-qpring_rx_intr_signal(struct qpring_rxq *rxq)
+qpring_rx_intr_signal(uint16_t port_id, uint16_t qid, struct qp_hwq *hw)
 {
-	const struct rte_intr_handle *h = rte_eth_devices[rxq->port_id].intr_handle;
+	const struct rte_intr_handle *h = rte_eth_devices[port_id].intr_handle;
 	uint64_t one = 1;
 	int fd;
 
 	if (h == NULL)
 		return; /* not this process's interrupts */
-	fd = rte_intr_efds_index_get(h, rxq->queue_id);
+	fd = rte_intr_efds_index_get(h, qid);
 	if (fd < 0)
 		return;
 	/* One interrupt per arming: whoever disarms writes. */
-	if (__atomic_exchange_n(&rxq->intr_armed, 0, __ATOMIC_RELAXED) == 0)
+	if (__atomic_exchange_n(&hw->ad.intr_armed, 0, __ATOMIC_RELAXED) == 0)
 		return;
 	/* EAGAIN means the counter is saturated: it is readable anyway. */
 	if (write(fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		QPRING_LOG(ERR, "port %u rxq %u: eventfd write: %s", rxq->port_id, rxq->queue_id,
+		QPRING_LOG(ERR, "port %u rxq %u: eventfd write: %s", port_id, qid,
 			   strerror(errno));
 }
 
@@ -52,12 +52,14 @@ qpring_intr_uninstall(struct rte_eth_dev *dev)
 	uint16_t q;
 	int i, n;
 
+	__atomic_store_n(&((struct qpring_port *)dev->data->dev_private)->intr_any, 0,
+			 __ATOMIC_RELAXED);
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
 		struct qpring_rxq *rxq = dev->data->rx_queues[q];
 
 		if (rxq != NULL) {
-			__atomic_store_n(&rxq->intr_on, 0, __ATOMIC_RELAXED);
-			__atomic_store_n(&rxq->intr_armed, 0, __ATOMIC_RELAXED);
+			__atomic_store_n(&rxq->hw->ad.intr_on, 0, __ATOMIC_RELAXED);
+			__atomic_store_n(&rxq->hw->ad.intr_armed, 0, __ATOMIC_RELAXED);
 		}
 	}
 	if (h == NULL)
@@ -105,9 +107,11 @@ qpring_intr_install(struct rte_eth_dev *dev)
 		}
 		rte_intr_vec_list_index_set(h, q, RTE_INTR_VEC_RXTX_OFFSET + q);
 		if (rxq != NULL)
-			__atomic_store_n(&rxq->intr_on, 1, __ATOMIC_RELAXED);
+			__atomic_store_n(&rxq->hw->ad.intr_on, 1, __ATOMIC_RELAXED);
 	}
 	rte_intr_max_intr_set(h, n + 1);
+	__atomic_store_n(&((struct qpring_port *)dev->data->dev_private)->intr_any, 1,
+			 __ATOMIC_RELAXED);
 	return 0;
 
 err_nomem:
@@ -122,16 +126,16 @@ qpring_rx_queue_intr_enable(struct rte_eth_dev *dev, uint16_t qid)
 {
 	struct qpring_rxq *rxq = dev->data->rx_queues[qid];
 
-	if (rxq == NULL || !rxq->intr_on || dev->intr_handle == NULL) {
+	if (rxq == NULL || !rxq->hw->ad.intr_on || dev->intr_handle == NULL) {
 		QPRING_LOG(ERR, "port %u rxq %u: Rx interrupts need intr_conf.rxq = 1 and a "
 			   "started port", dev->data->port_id, qid);
 		return -EINVAL;
 	}
-	__atomic_store_n(&rxq->intr_armed, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&rxq->hw->ad.intr_armed, 1, __ATOMIC_RELAXED);
 	/* I2: arm, then look: pairs with I1 in qpring_wire_service(). */
 	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (rxq->started && qp_slot_is_done(&rxq->hw->slots[rxq->head & rxq->mask]))
-		qpring_rx_intr_signal(rxq);
+		qpring_rx_intr_signal(rxq->port_id, qid, rxq->hw);
 	return 0;
 }
 
@@ -142,7 +146,7 @@ qpring_rx_queue_intr_disable(struct rte_eth_dev *dev, uint16_t qid)
 
 	if (rxq == NULL)
 		return -EINVAL;
-	__atomic_store_n(&rxq->intr_armed, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&rxq->hw->ad.intr_armed, 0, __ATOMIC_RELAXED);
 	return 0;
 }
 

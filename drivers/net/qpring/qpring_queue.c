@@ -73,13 +73,24 @@ qpring_hwq_alloc(const struct rte_eth_dev *dev, char dir, uint16_t qid, uint32_t
 	return mz;
 }
 
-/* Control path: post a buffer into every slot of a stopped receive queue. */
+/* Control path: post a buffer (zero copy: a credit) into every slot of a
+ * stopped receive queue.
+ */
 static int
 qpring_rxq_fill(struct qpring_rxq *rxq)
 {
 	struct rte_mbuf **bufs;
 	uint32_t i, n = rxq->nb_desc;
 
+	if (rxq->zero_copy) {
+		for (i = 0; i < n; i++)
+			qp_slot_post(&rxq->hw->slots[i], 0, 0, 0, QP_WQE_F_RECV, 1);
+		rxq->head = 0;
+		qp_doorbell_ring(&rxq->hw->regs, &rxq->hw->slots[n - 1], n); /* R1 */
+		rxq->c[QP_RXC_DOORBELLS]++;
+		rxq->c[QP_RXC_POSTED] += n;
+		return 0;
+	}
 	bufs = calloc(n, sizeof(struct rte_mbuf *));
 	if (bufs == NULL)
 		return -ENOMEM;
@@ -145,26 +156,18 @@ qpring_txq_drain(struct qpring_txq *txq)
 
 /* ------------------------------------------------------------ receive filter */
 
-static void
-qpring_rx_filter_apply(const struct qpring_port *p, struct qpring_rxq *rxq)
-{
-	const struct rte_eth_dev *dev = qpring_port_dev(p);
-	uint32_t f = (dev->data->promiscuous ? QP_RXF_PROMISC : 0) |
-		     (dev->data->all_multicast ? QP_RXF_ALLMULTI : 0);
-
-	__atomic_store_n(&rxq->hw->ad.mac, qp_mac_word(&p->mac), __ATOMIC_RELAXED);
-	__atomic_store_n(&rxq->hw->ad.rx_filter, f, __ATOMIC_RELAXED);
-}
-
+/* The port's receive filter, as its senders apply it. Relaxed: a setting;
+ * senders pick a change up at their next call.
+ */
 void
 qpring_rx_filter_update(struct rte_eth_dev *dev)
 {
 	struct qpring_port *p = dev->data->dev_private;
-	uint16_t q;
+	uint32_t f = (dev->data->promiscuous ? QP_RXF_PROMISC : 0) |
+		     (dev->data->all_multicast ? QP_RXF_ALLMULTI : 0);
 
-	for (q = 0; q < dev->data->nb_rx_queues; q++)
-		if (dev->data->rx_queues[q] != NULL)
-			qpring_rx_filter_apply(p, dev->data->rx_queues[q]);
+	__atomic_store_n(&p->rx.mac, qp_mac_word(&p->mac), __ATOMIC_RELAXED);
+	__atomic_store_n(&p->rx.filter, f, __ATOMIC_RELAXED);
 }
 
 uint32_t
@@ -192,11 +195,12 @@ qpring_rxq_start_locked(struct rte_eth_dev *dev, uint16_t qid)
 			   "set it up again", dev->data->port_id, qid);
 		return -EBUSY;
 	}
-	qpring_rx_filter_apply(p, rxq);
 	ret = qpring_rxq_fill(rxq);
 	if (ret != 0)
 		return ret;
 	__atomic_store_n(&rxq->started, 1, __ATOMIC_RELEASE);
+	/* P1: senders may deliver into it from now on. */
+	qp_rxport_publish(&p->rx, qid, rxq->hw, rxq->zero_copy ? 0 : rxq->buf_cap, rxq->scatter);
 	qpring_wire_of(p)->rxq_publish(dev, qid);
 	dev->data->rx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STARTED;
 	return 0;
@@ -212,6 +216,7 @@ qpring_rxq_stop_locked(struct rte_eth_dev *dev, uint16_t qid)
 	if (rxq == NULL || !rxq->started)
 		return;
 	__atomic_store_n(&rxq->started, 0, __ATOMIC_RELAXED);
+	qp_rxport_unpublish(&p->rx, qid);
 	if (qpring_wire_of(p)->rxq_unpublish(dev, qid) != 0) {
 		rxq->stuck = 1; /* an adapter may still write into it */
 		return;
@@ -236,6 +241,7 @@ qpring_txq_start_locked(struct rte_eth_dev *dev, uint16_t qid)
 	qp_hwq_unpark(txq->hw);
 	txq->tail = 0;
 	__atomic_store_n(&txq->started, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&p->tx_live[qid], txq, __ATOMIC_RELEASE); /* P1 */
 	dev->data->tx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STARTED;
 	return 0;
 }
@@ -243,15 +249,19 @@ qpring_txq_start_locked(struct rte_eth_dev *dev, uint16_t qid)
 void
 qpring_txq_stop_locked(struct rte_eth_dev *dev, uint16_t qid)
 {
+	struct qpring_port *p = dev->data->dev_private;
 	struct qpring_txq *txq = dev->data->tx_queues[qid];
 
 	dev->data->tx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STOPPED;
 	if (txq == NULL || !txq->started)
 		return;
 	/* Nobody starts its adapter after this (service, manual poll check
-	 * started); wait for one that is running.
+	 * started; kickers find it gone from tx_live[]); wait for one that
+	 * is running.
 	 */
 	__atomic_store_n(&txq->started, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&p->tx_live[qid], NULL, __ATOMIC_SEQ_CST);
+	qpring_wire_of(p)->txq_unpublish(dev, qid);
 	if (qpring_adapter_quiesce(txq->hw, "txq", dev->data->port_id, qid) != 0) {
 		txq->stuck = 1;
 		return;
@@ -403,8 +413,9 @@ qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		       sizeof(rxq->rearm));
 	}
 	rxq->scatter = (uint8_t)scatter;
-	rxq->hw->ad.rx_scatter = (uint32_t)scatter;
-	rxq->hw->ad.rx_max_len = frame;
+	rxq->zero_copy = !p->copy;
+	rxq->offloads = dev->data->dev_conf.rxmode.offloads |
+			(conf != NULL ? conf->offloads : 0);
 	if (scatter)
 		p->scatter = 1;
 
@@ -446,9 +457,9 @@ qpring_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->port = p;
 	txq->max_frame = (uint32_t)dev->data->mtu + QPRING_FRAME_OVERHEAD;
 	txq->deferred_start = conf != NULL && conf->tx_deferred_start;
-	txq->fast_free = !!((dev->data->dev_conf.txmode.offloads |
-			     (conf != NULL ? conf->offloads : 0)) &
-			    RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE);
+	txq->offloads = dev->data->dev_conf.txmode.offloads | (conf != NULL ? conf->offloads : 0);
+	txq->fast_free = !!(txq->offloads & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE);
+	txq->tx_ol = !!(txq->offloads & QPRING_TX_OFFLOAD_HW);
 	qp_hwq_set_faults(txq->hw, &p->faults,
 			  p->seed ^ (0x9e3779b97f4a7c15ull * ((uint64_t)qid + 1)));
 

@@ -40,8 +40,10 @@ enum qpring_tx_variant {
 /* The receive-burst variants. */
 enum qpring_rx_variant {
 	QPRING_RX_COPY,       /* harvest buffers the adapter copied into */
+	QPRING_RX_COPY_OL,    /* ... with receive offloads written back */
 	QPRING_RX_ZC,         /* harvest the sender's buffers (copy=0) */
-	QPRING_RX_SCATTER,    /* frames may span several slots */
+	QPRING_RX_ZC_OL,      /* ... with receive offloads written back */
+	QPRING_RX_SCATTER,    /* frames may span several slots (offloads too) */
 	QPRING_RX_WIRE,       /* inline adapter fills from the wire first (pcap) */
 	QPRING_RX_REFUSED,
 	QPRING_RX_NR
@@ -116,6 +118,28 @@ qpring_tx_free(struct rte_mbuf **m, uint32_t n, enum qpring_free how)
 	}
 }
 
+/* The send offloads a frame asks for, as WQE flags (only those the queue
+ * enabled; the adapter takes lengths and tag from the mbuf).
+ */
+static __rte_noinline uint16_t
+qpring_txo_flags(const struct qpring_txq *txq, const struct rte_mbuf *m)
+{
+	const uint64_t f = m->ol_flags, on = txq->offloads;
+	uint16_t w = 0;
+
+	if ((f & RTE_MBUF_F_TX_IP_CKSUM) && (on & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM))
+		w |= QP_WQE_F_CSUM_IP4;
+	if ((f & RTE_MBUF_F_TX_L4_MASK) == RTE_MBUF_F_TX_TCP_CKSUM &&
+	    (on & RTE_ETH_TX_OFFLOAD_TCP_CKSUM))
+		w |= QP_WQE_F_CSUM_TCP;
+	if ((f & RTE_MBUF_F_TX_L4_MASK) == RTE_MBUF_F_TX_UDP_CKSUM &&
+	    (on & RTE_ETH_TX_OFFLOAD_UDP_CKSUM))
+		w |= QP_WQE_F_CSUM_UDP;
+	if ((f & RTE_MBUF_F_TX_VLAN) && (on & RTE_ETH_TX_OFFLOAD_VLAN_INSERT))
+		w |= QP_WQE_F_VLAN;
+	return w;
+}
+
 /*
  * Send burst. Writes a WQE only into a slot whose indicator reads DONE
  * (claim 1), freeing the mbuf that slot carried before; stops at the first
@@ -131,7 +155,7 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 	const uint32_t mask = txq->mask;
 	const uint32_t max_frame = txq->max_frame;
 	uint32_t tail = txq->tail;
-	uint32_t nb_reaped = 0, posted = 0, bad = 0, errors = 0;
+	uint32_t nb_reaped = 0, reclaimed = 0, posted = 0, bad = 0, errors = 0;
 	uint64_t bytes = 0;
 	const int inline_adapter = v != QPRING_TX_POST;
 	const int zero_copy = v == QPRING_TX_CABLE_ZC;
@@ -158,17 +182,23 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 			bad++;
 			continue;
 		}
-		if (s->cookie != 0) {
+		/* A completed send WQE not reclaimed yet (its flags are
+		 * cleared once it is). Its buffer comes back, unless zero copy
+		 * handed it over to the receiver (cookie 0).
+		 */
+		if (s->flags != 0) {
 			errors += s->res_status == QP_ST_ERROR;
-			reaped[nb_reaped++] = (struct rte_mbuf *)(uintptr_t)s->cookie;
+			reclaimed++;
+			if (s->cookie != 0)
+				reaped[nb_reaped++] = (struct rte_mbuf *)(uintptr_t)s->cookie;
 			if (unlikely(nb_reaped == QPRING_TX_BURST_FREE)) {
 				qpring_tx_free(reaped, nb_reaped, (enum qpring_free)txq->fast_free);
-				txq->c[QP_TXC_REAPED] += nb_reaped;
 				nb_reaped = 0;
 			}
 		}
 		qp_slot_post(s, rte_pktmbuf_mtod(m, uintptr_t), m->pkt_len, (uintptr_t)m,
-			     QP_WQE_F_SEND, m->nb_segs);
+			     unlikely(txq->tx_ol) ? QP_WQE_F_SEND | qpring_txo_flags(txq, m) :
+						    QP_WQE_F_SEND, m->nb_segs);
 		segs |= m->nb_segs;
 		bytes += m->pkt_len;
 		last = s;
@@ -216,23 +246,23 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkt
 				break;
 			if (unlikely(nb_reaped == QPRING_TX_BURST_FREE)) {
 				qpring_tx_free(reaped, nb_reaped, fast);
-				txq->c[QP_TXC_REAPED] += nb_reaped;
 				nb_reaped = 0;
 			}
 			errors += s->res_status == QP_ST_ERROR;
-			reaped[nb_reaped++] = (struct rte_mbuf *)(uintptr_t)s->cookie;
+			reclaimed++;
+			if (s->cookie != 0)
+				reaped[nb_reaped++] = (struct rte_mbuf *)(uintptr_t)s->cookie;
 			s->cookie = 0;
+			s->flags = 0; /* reclaimed */
 		}
 		if (nb_reaped != 0) {
 			qpring_tx_free(reaped, nb_reaped, fast);
-			txq->c[QP_TXC_REAPED] += nb_reaped;
 			nb_reaped = 0;
 		}
 	}
-	if (nb_reaped != 0) {
+	if (nb_reaped != 0)
 		qpring_tx_free(reaped, nb_reaped, (enum qpring_free)txq->fast_free);
-		txq->c[QP_TXC_REAPED] += nb_reaped;
-	}
+	txq->c[QP_TXC_REAPED] += reclaimed;
 	txq->c[QP_TXC_BAD_FRAME] += bad;
 	txq->c[QP_TXC_ERRORS] += errors;
 	return i;
@@ -312,27 +342,90 @@ qpring_rx_publish(struct qpring_rxq *rxq, const struct qp_slot *last, uint32_t h
 	rxq->c[QP_RXC_ERRORS] += errors;
 }
 
+/* A completed receive slot's write-back, read before the slot is re-posted. */
+struct qpring_wb {
+	uint32_t hash;
+	uint32_t ptype;
+	uint16_t vlan;
+	uint16_t ol;
+	uint16_t off;
+};
+
+static __rte_always_inline void
+qpring_wb_read(const struct qp_slot *s, struct qpring_wb *w)
+{
+	w->hash = s->wb_hash;
+	w->ptype = s->wb_ptype;
+	w->vlan = s->wb_vlan;
+	w->ol = s->wb_ol;
+	w->off = s->wb_off;
+}
+
 /*
- * Receive burst. Harvests slots whose indicator reads DONE, in ring order,
- * and re-posts a fresh buffer into exactly those slots, then rings the
- * doorbell once. Replacement buffers are allocated before anything is
- * harvested: if the pool is empty the frames stay in their slots (counted
- * as rx_nombuf) and are returned by a later call, so no slot is lost.
+ * The adapter's receive offloads into the mbuf: hash, packet type, the
+ * stripped tag, checksum flags (UNKNOWN where the adapter could not check,
+ * which is the absence of both GOOD and BAD), and a frame start the strip
+ * moved.
+ */
+static __rte_noinline void
+qpring_wb_apply(const struct qpring_rxq *rxq, struct rte_mbuf *m, const struct qpring_wb *w)
+{
+	uint64_t ol = 0;
+
+	if (w->ol & QP_WB_RSS) {
+		m->hash.rss = w->hash;
+		ol |= RTE_MBUF_F_RX_RSS_HASH;
+	}
+	if (w->ol & QP_WB_PTYPE)
+		m->packet_type = w->ptype;
+	if (w->ol & QP_WB_VLAN) {
+		m->vlan_tci = w->vlan;
+		ol |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
+	}
+	if (rxq->offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
+		ol |= (w->ol & QP_WB_IP_GOOD) ? RTE_MBUF_F_RX_IP_CKSUM_GOOD :
+		      (w->ol & QP_WB_IP_BAD) ? RTE_MBUF_F_RX_IP_CKSUM_BAD :
+		      RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN;
+	if (rxq->offloads & (RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM))
+		ol |= (w->ol & QP_WB_L4_GOOD) ? RTE_MBUF_F_RX_L4_CKSUM_GOOD :
+		      (w->ol & QP_WB_L4_BAD) ? RTE_MBUF_F_RX_L4_CKSUM_BAD :
+		      RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN;
+	if (w->off != 0 && w->off <= m->data_len) {
+		/* The stripped tag moved the frame's start. Copy mode set the
+		 * lengths from the slot's result already; zero copy hands over
+		 * the sender's mbuf, whose lengths still count the tag.
+		 */
+		m->data_off = (uint16_t)(m->data_off + w->off);
+		if (rxq->zero_copy) {
+			m->data_len = (uint16_t)(m->data_len - w->off);
+			m->pkt_len -= w->off;
+		}
+	}
+	m->ol_flags |= ol;
+}
+
+/*
+ * Receive burst, copy mode. Harvests slots whose indicator reads DONE, in
+ * ring order, and re-posts a fresh buffer into exactly those slots, then
+ * rings the doorbell once. Replacement buffers are allocated before
+ * anything is harvested: if the pool is empty the frames stay in their
+ * slots (counted as rx_nombuf) and are returned by a later call, so no
+ * slot is lost. @wb: the port asked for receive offloads (write-back).
  */
 static __rte_always_inline uint16_t
-qpring_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
-		 int zero_copy)
+qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts, int wb)
 {
 	struct qp_slot *slots = rxq->hw->slots;
 	struct rte_mbuf *fresh[QPRING_RX_CHUNK];
 	struct qp_slot *last = NULL;
 	const uint32_t mask = rxq->mask;
-	const uint16_t port_id = rxq->port_id;
 	uint32_t head = rxq->head;
 	uint32_t posted = 0, errors = 0;
 	uint64_t bytes = 0;
 	uint16_t out = 0, scanned = 0;
 
+	if (unlikely(rxq->kick))
+		qpring_cable_kick(rxq->port);
 	while (scanned < nb_pkts) {
 		/* Never more than the ring: a scan that wrapped would see the
 		 * same completed slots twice.
@@ -366,23 +459,22 @@ qpring_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkt
 			struct rte_mbuf *nm = fresh[j];
 			uint32_t len = s->res_len;
 			uint16_t st = s->res_status;
+			struct qpring_wb w;
 
+			if (wb && (st & QP_ST_F_WB))
+				qpring_wb_read(s, &w); /* before the WQE overwrites it */
 			qpring_rx_post(rxq, s, nm);
 			last = s;
-			if (unlikely(st != QP_ST_OK)) {
+			if (unlikely((st & QP_ST_MASK) != QP_ST_OK)) {
+				/* An error, or a slot given back unused (skip). */
 				rte_pktmbuf_free(m);
-				errors++;
+				errors += (st & QP_ST_MASK) != QP_ST_SKIP;
 				continue;
 			}
-			if (zero_copy) {
-				/* The sender's mbuf, chain and lengths intact. */
-				m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
-				m->packet_type = 0;
-				m->port = port_id;
-			} else {
-				qpring_rx_rearm(rxq, m, len);
-			}
-			bytes += m->pkt_len;
+			qpring_rx_rearm(rxq, m, len);
+			if (wb && (st & QP_ST_F_WB))
+				qpring_wb_apply(rxq, m, &w);
+			bytes += len;
 			pkts[out++] = m;
 		}
 		head += k;
@@ -399,13 +491,119 @@ qpring_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkt
 static uint16_t
 qpring_rx_copy(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return qpring_rx_common(q, pkts, nb_pkts, 0);
+	return qpring_rx_copy_common(q, pkts, nb_pkts, 0);
+}
+
+static uint16_t
+qpring_rx_copy_ol(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return qpring_rx_copy_common(q, pkts, nb_pkts, 1);
+}
+
+/*
+ * A chained frame for a receive queue without RTE_ETH_RX_OFFLOAD_SCATTER
+ * (zero copy hands over the sender's chain): linearised into one buffer of
+ * the queue's pool, or dropped and counted when no buffer holds it.
+ */
+static __rte_noinline struct rte_mbuf *
+qpring_rx_linearize(struct qpring_rxq *rxq, struct rte_mbuf *m)
+{
+	struct rte_mbuf *nm;
+	uint32_t len = m->pkt_len;
+
+	if (len > qpring_rx_buf_room(rxq->mp)) {
+		rxq->c[QP_RXC_OVERSIZE]++;
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	nm = rte_pktmbuf_alloc(rxq->mp);
+	if (nm == NULL) {
+		rxq->c[QP_RXC_NOMBUF]++;
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	if (rte_pktmbuf_read(m, 0, len, rte_pktmbuf_mtod(nm, void *)) !=
+	    rte_pktmbuf_mtod(nm, void *))
+		memcpy(rte_pktmbuf_mtod(nm, void *), rte_pktmbuf_read(m, 0, len, NULL), len);
+	nm->data_len = (uint16_t)len;
+	nm->pkt_len = len;
+	nm->port = m->port;
+	nm->ol_flags |= m->ol_flags & ~(RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT);
+	nm->packet_type = m->packet_type;
+	nm->vlan_tci = m->vlan_tci;
+	nm->hash = m->hash;
+	rte_pktmbuf_free(m);
+	return nm;
+}
+
+/*
+ * Receive burst, zero copy. A receive WQE is a credit: no buffer, only the
+ * right to receive one frame; the adapter hands the sender's mbuf over
+ * through the slot. Harvest the completed slots in ring order, take their
+ * mbufs, and post fresh credits into exactly those slots: no mempool
+ * operation at all.
+ */
+static __rte_always_inline uint16_t
+qpring_rx_zc_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts, int wb)
+{
+	struct qp_slot *slots = rxq->hw->slots;
+	struct qp_slot *last = NULL;
+	const uint32_t mask = rxq->mask;
+	const uint16_t port_id = rxq->port_id;
+	uint32_t head = rxq->head, n, errors = 0;
+	uint64_t bytes = 0;
+	uint16_t out = 0;
+
+	if (unlikely(rxq->kick))
+		qpring_cable_kick(rxq->port);
+	for (n = 0; n < nb_pkts && n <= mask; n++) {
+		struct qp_slot *s = &slots[(head + n) & mask];
+		struct rte_mbuf *m;
+		uint16_t st;
+		struct qpring_wb w;
+
+		if (!qp_slot_is_done(s)) /* D1 */
+			break;
+		m = (struct rte_mbuf *)(uintptr_t)s->cookie;
+		st = s->res_status;
+		if (wb && (st & QP_ST_F_WB))
+			qpring_wb_read(s, &w);
+		qp_slot_post(s, 0, 0, 0, QP_WQE_F_RECV, 1); /* a fresh credit */
+		last = s;
+		if (unlikely((st & QP_ST_MASK) != QP_ST_OK)) {
+			if (m != NULL)
+				rte_pktmbuf_free(m);
+			errors += (st & QP_ST_MASK) != QP_ST_SKIP;
+			continue;
+		}
+		/* The sender's mbuf, chain and lengths intact. */
+		m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
+		m->packet_type = 0;
+		m->port = port_id;
+		if (wb && (st & QP_ST_F_WB))
+			qpring_wb_apply(rxq, m, &w);
+		if (unlikely(m->nb_segs > 1) && !rxq->scatter) {
+			m = qpring_rx_linearize(rxq, m);
+			if (m == NULL)
+				continue;
+		}
+		bytes += m->pkt_len;
+		pkts[out++] = m;
+	}
+	qpring_rx_publish(rxq, last, head + n, n, out, bytes, errors);
+	return out;
 }
 
 static uint16_t
 qpring_rx_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return qpring_rx_common(q, pkts, nb_pkts, 1);
+	return qpring_rx_zc_common(q, pkts, nb_pkts, 0);
+}
+
+static uint16_t
+qpring_rx_zc_ol(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return qpring_rx_zc_common(q, pkts, nb_pkts, 1);
 }
 
 /*
@@ -426,11 +624,14 @@ qpring_rx_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	uint64_t bytes = 0;
 	uint16_t out = 0;
 
+	if (unlikely(rxq->kick))
+		qpring_cable_kick(rxq->port);
 	while (out < nb_pkts) {
 		struct qp_slot *s = &slots[head & mask];
 		struct rte_mbuf *first = NULL, *prev = NULL;
 		uint32_t parts = 1, total = 0, j;
-		uint16_t st;
+		uint16_t st, wst;
+		struct qpring_wb w;
 
 		if (!qp_slot_is_done(s)) /* D1 */
 			break;
@@ -441,7 +642,10 @@ qpring_rx_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			rxq->c[QP_RXC_NOMBUF] += parts;
 			break;
 		}
-		st = s->res_status & QP_ST_MASK;
+		wst = s->res_status;
+		st = wst & QP_ST_MASK;
+		if (wst & QP_ST_F_WB)
+			qpring_wb_read(s, &w); /* before the WQE overwrites it */
 		for (j = 0; j < parts; j++) {
 			struct qp_slot *ps = &slots[(head + j) & mask];
 			struct rte_mbuf *m = (struct rte_mbuf *)(uintptr_t)ps->cookie;
@@ -463,10 +667,13 @@ qpring_rx_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		head += parts;
 		posted += parts;
 		if (unlikely(st != QP_ST_OK)) {
+			/* An error, or a slot given back unused (skip). */
 			rte_pktmbuf_free(first);
-			errors++;
+			errors += st != QP_ST_SKIP;
 			continue;
 		}
+		if (wst & QP_ST_F_WB)
+			qpring_wb_apply(rxq, first, &w);
 		bytes += total;
 		pkts[out++] = first;
 	}
@@ -486,7 +693,7 @@ qpring_rx_wire(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	qpring_adapter_run_rxq(rxq, nb_pkts);
 	if (rxq->scatter)
 		return qpring_rx_scatter(q, pkts, nb_pkts);
-	return qpring_rx_common(rxq, pkts, nb_pkts, 0);
+	return qpring_rx_copy_common(rxq, pkts, nb_pkts, 1);
 }
 
 static uint16_t
@@ -508,7 +715,9 @@ static const eth_tx_burst_t qpring_tx_bursts[QPRING_TX_NR] = {
 
 static const eth_rx_burst_t qpring_rx_bursts[QPRING_RX_NR] = {
 	[QPRING_RX_COPY] = qpring_rx_copy,
+	[QPRING_RX_COPY_OL] = qpring_rx_copy_ol,
 	[QPRING_RX_ZC] = qpring_rx_zc,
+	[QPRING_RX_ZC_OL] = qpring_rx_zc_ol,
 	[QPRING_RX_SCATTER] = qpring_rx_scatter,
 	[QPRING_RX_WIRE] = qpring_rx_wire,
 	[QPRING_RX_REFUSED] = qpring_rx_refused,
@@ -524,21 +733,27 @@ qpring_burst_select(struct rte_eth_dev *dev)
 {
 	const struct qpring_port *p = dev->data->dev_private;
 	const struct qpring_proc *pp = dev->process_private;
+	/* Receive offloads the adapter writes back (qpring_rx_offloads_wb()). */
+	const int ol = qpring_rx_offloads_wb(dev->data->dev_conf.rxmode.offloads) || p->ptypes;
 	enum qpring_tx_variant tv;
 	enum qpring_rx_variant rv;
 
+	if (!p->copy)
+		rv = ol ? QPRING_RX_ZC_OL : QPRING_RX_ZC;
+	else if (p->scatter)
+		rv = QPRING_RX_SCATTER;
+	else
+		rv = ol ? QPRING_RX_COPY_OL : QPRING_RX_COPY;
 	if (pp != NULL && pp->refused) {
 		tv = QPRING_TX_REFUSED;
 		rv = QPRING_RX_REFUSED;
 	} else if (p->adapter_mode != QPRING_ADAPTER_INLINE) {
 		tv = QPRING_TX_POST;
-		rv = !p->copy ? QPRING_RX_ZC : p->scatter ? QPRING_RX_SCATTER : QPRING_RX_COPY;
 	} else if (p->wire != QPRING_WIRE_CABLE) {
 		tv = QPRING_TX_WIRE;
 		rv = QPRING_RX_WIRE;
 	} else {
 		tv = p->copy ? QPRING_TX_CABLE_COPY : QPRING_TX_CABLE_ZC;
-		rv = !p->copy ? QPRING_RX_ZC : p->scatter ? QPRING_RX_SCATTER : QPRING_RX_COPY;
 	}
 	dev->tx_pkt_burst = qpring_tx_bursts[tv];
 	dev->rx_pkt_burst = qpring_rx_bursts[rv];
@@ -605,11 +820,13 @@ qpring_tx_done_cleanup(void *q, uint32_t free_cnt)
 
 		if (!qp_slot_is_done(s)) /* D1 */
 			break;
-		if (s->cookie == 0)
-			continue;
+		if (s->flags == 0)
+			continue; /* never used, or reclaimed already */
 		txq->c[QP_TXC_ERRORS] += s->res_status == QP_ST_ERROR;
-		rte_pktmbuf_free((struct rte_mbuf *)(uintptr_t)s->cookie);
+		if (s->cookie != 0)
+			rte_pktmbuf_free((struct rte_mbuf *)(uintptr_t)s->cookie);
 		s->cookie = 0;
+		s->flags = 0;
 		freed++;
 	}
 	txq->c[QP_TXC_REAPED] += freed;

@@ -17,10 +17,14 @@
  *                  secondary process: per-process state (handles, fds) goes
  *                  into struct qpring_proc's wire field, never into memory a
  *                  secondary maps;
- *   rxq_publish/rxq_unpublish  a receive queue starts / stops accepting
- *                  frames, control lock held; unpublish returns 0 once no
- *                  adapter can still deliver into the queue, or -ETIMEDOUT
- *                  (then the queue's memory must not be freed);
+ *   rxq_publish/rxq_unpublish  a receive queue has started / is stopping
+ *                  (published in, or just taken out of, the port's
+ *                  receiving side, struct qp_rxport), control lock held;
+ *                  unpublish returns 0 once no adapter can still deliver
+ *                  into the queue, or -ETIMEDOUT (then the queue's memory
+ *                  must not be freed);
+ *   txq_unpublish, faults_changed  the same for a send queue, and a change
+ *                  of the fault settings;
  *   tx, rx         the adapter's work, by the lcore that holds the queue's
  *                  adapter lock (qpring_adapter_trylock()); no locks, no
  *                  logging on the common path;
@@ -42,6 +46,12 @@ struct qpring_wire_ops {
 	void (*close)(struct rte_eth_dev *dev);
 	void (*rxq_publish)(struct rte_eth_dev *dev, uint16_t qid);
 	int (*rxq_unpublish)(struct rte_eth_dev *dev, uint16_t qid);
+	/* A send queue was taken out of the port's tx_live[] (stop): wait
+	 * for whoever may still reach it through there.
+	 */
+	void (*txq_unpublish)(struct rte_eth_dev *dev, uint16_t qid);
+	/* The port's fault settings changed (rte_pmd_qpring_faults_set()). */
+	void (*faults_changed)(struct rte_eth_dev *dev);
 	/* Deliver up to @budget of the send queue's posted WQEs. */
 	uint32_t (*tx)(struct qpring_txq *txq, uint32_t budget);
 	/* Fill the receive queue's posted buffers from the wire; NULL where
@@ -65,6 +75,8 @@ qpring_wire_of(const struct qpring_port *p)
  * (qpring_wire_cable.c); the caller holds the adapter lock of @txq.
  */
 uint32_t qpring_cable_deliver(struct qpring_txq *txq, int zero_copy, uint32_t budget);
+/* Receive bursts of @p move held fault completions of its sender along. */
+void qpring_cable_kick(struct qpring_port *p);
 
 /* This process's state of a port (dev->process_private). */
 static inline struct qpring_proc *

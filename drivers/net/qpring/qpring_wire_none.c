@@ -49,6 +49,13 @@ qpring_none_rxq_publish(struct rte_eth_dev *dev, uint16_t qid)
 	RTE_SET_USED(qid);
 }
 
+static void
+qpring_none_txq(struct rte_eth_dev *dev, uint16_t qid)
+{
+	RTE_SET_USED(dev);
+	RTE_SET_USED(qid);
+}
+
 static int
 qpring_none_rxq_unpublish(struct rte_eth_dev *dev, uint16_t qid)
 {
@@ -60,7 +67,7 @@ qpring_none_rxq_unpublish(struct rte_eth_dev *dev, uint16_t qid)
 static uint32_t
 qpring_none_tx(struct qpring_txq *txq, uint32_t budget)
 {
-	return qp_adapter_service_sq(txq->hw, NULL, 0, budget); /* no link */
+	return qp_adapter_service_sq(txq->hw, NULL, txq->queue_id, 0, budget); /* no link */
 }
 
 static int
@@ -78,6 +85,8 @@ const struct qpring_wire_ops qpring_wire_pcap = {
 	.close = qpring_none_dev,
 	.rxq_publish = qpring_none_rxq_publish,
 	.rxq_unpublish = qpring_none_rxq_unpublish,
+	.txq_unpublish = qpring_none_txq,
+	.faults_changed = qpring_none_dev,
 	.tx = qpring_none_tx,
 	.rx = NULL,
 	.link_up = qpring_none_link_up,

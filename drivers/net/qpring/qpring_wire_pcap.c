@@ -23,12 +23,13 @@
 
 #include <pcap/pcap.h>
 
-#include <rte_mbuf_core.h>
+#include <rte_mbuf.h>
 #include <rte_memcpy.h>
 #include <rte_spinlock.h>
 
 #include <ethdev_driver.h>
 
+#include "qp_offload.h"
 #include "qpring.h"
 #include "qpring_wire.h"
 
@@ -326,6 +327,48 @@ qp_medium_rx_ctx(struct qp_medium *m, uint16_t qid)
 	return m->rxq[qid].rx != NULL ? &m->rxq[qid] : NULL;
 }
 
+/* Copy @len bytes of the frame of @m from @off to @dst (any chain). */
+static void
+qp_mbuf_copy(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint8_t *dst)
+{
+	const void *d = rte_pktmbuf_read(m, off, len, dst);
+
+	if (d != NULL && d != dst)
+		memcpy(dst, d, len); /* contiguous in the mbuf: read points into it */
+}
+
+/* The frame of a send slot with its send offloads done, in the bounce
+ * buffer: the tag inserted, the checksums filled in. *len is the frame's
+ * length on the wire.
+ */
+static const uint8_t *
+qp_linear_offloads(struct qp_mq *t, const struct qp_slot *ss, uint32_t *len)
+{
+	const struct rte_mbuf *m = (const struct rte_mbuf *)(uintptr_t)ss->cookie;
+	uint32_t wlen = qp_tx_wire_len(ss->flags, ss->len);
+	struct qp_txo txo;
+	int ok;
+
+	if (wlen > QP_MEDIUM_SNAPLEN)
+		return NULL;
+	ok = qp_tx_offload_prepare(ss->flags, m, &txo) == 0;
+	if (ss->flags & QP_WQE_F_VLAN) {
+		uint8_t tag[4] = { RTE_ETHER_TYPE_VLAN >> 8, RTE_ETHER_TYPE_VLAN & 0xff,
+				   (uint8_t)(m->vlan_tci >> 8), (uint8_t)m->vlan_tci };
+
+		qp_mbuf_copy(m, 0, 2 * RTE_ETHER_ADDR_LEN, t->bounce);
+		memcpy(t->bounce + 2 * RTE_ETHER_ADDR_LEN, tag, sizeof(tag));
+		qp_mbuf_copy(m, 2 * RTE_ETHER_ADDR_LEN, ss->len - 2 * RTE_ETHER_ADDR_LEN,
+			     t->bounce + 2 * RTE_ETHER_ADDR_LEN + sizeof(tag));
+	} else {
+		qp_mbuf_copy(m, 0, ss->len, t->bounce);
+	}
+	if (ok)
+		qp_tx_offload_patch(&txo, t->bounce, wlen);
+	*len = wlen;
+	return t->bounce;
+}
+
 /* The frame of a send slot as one buffer (copied if it has several). */
 static const uint8_t *
 qp_linear(struct qp_mq *t, const struct qp_slot *ss)
@@ -351,10 +394,16 @@ qp_medium_sink(void *ctx, const struct qp_slot *ss)
 	struct qp_mq *t = ctx;
 	const uint8_t *data;
 	uint16_t st = QP_ST_OK;
+	uint32_t len = ss->len;
 
 	if (ss->len > QP_MEDIUM_SNAPLEN)
 		return QP_ST_ERROR;
-	data = qp_linear(t, ss);
+	if (unlikely(ss->flags & QP_WQE_F_TXO))
+		data = qp_linear_offloads(t, ss, &len);
+	else
+		data = qp_linear(t, ss);
+	if (data == NULL)
+		return QP_ST_ERROR;
 	if (t->lock != NULL)
 		rte_spinlock_lock(t->lock);
 	if (t->dump != NULL) {
@@ -364,10 +413,10 @@ qp_medium_sink(void *ctx, const struct qp_slot *ss)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		h.ts.tv_sec = ts.tv_sec;
 		h.ts.tv_usec = ts.tv_nsec; /* nanoseconds: the file's precision */
-		h.caplen = ss->len;
-		h.len = ss->len;
+		h.caplen = len;
+		h.len = len;
 		pcap_dump((u_char *)t->dump, &h, data);
-	} else if (pcap_inject(t->live, data, ss->len) != (int)ss->len) {
+	} else if (pcap_inject(t->live, data, len) != (int)len) {
 		if (!t->err_logged)
 			QPRING_LOG(ERR, "%s: send failed: %s", t->what, pcap_geterr(t->live));
 		t->err_logged = 1;
@@ -531,6 +580,20 @@ qpring_pcap_rxq_publish(struct rte_eth_dev *dev, uint16_t qid)
 	RTE_SET_USED(qid);
 }
 
+static void
+qpring_pcap_txq_unpublish(struct rte_eth_dev *dev, uint16_t qid)
+{
+	RTE_SET_USED(dev);
+	RTE_SET_USED(qid);
+}
+
+/* Faults do not apply to capture files and interfaces. */
+static void
+qpring_pcap_faults_changed(struct rte_eth_dev *dev)
+{
+	RTE_SET_USED(dev);
+}
+
 /* Only the queue's own adapter fills it from the medium. */
 static int
 qpring_pcap_rxq_unpublish(struct rte_eth_dev *dev, uint16_t qid)
@@ -547,7 +610,7 @@ qpring_pcap_tx(struct qpring_txq *txq, uint32_t budget)
 	uint32_t n;
 
 	if (ctx == NULL) /* no capture file or interface to send into */
-		return qp_adapter_service_sq(txq->hw, NULL, 0, budget);
+		return qp_adapter_service_sq(txq->hw, NULL, txq->queue_id, 0, budget);
 	n = qp_adapter_service_sq_sink(txq->hw, qp_medium_sink, ctx, budget);
 	if (n != 0)
 		qp_medium_flush(ctx);
@@ -562,7 +625,8 @@ qpring_pcap_rx(struct qpring_rxq *rxq, uint32_t budget)
 
 	if (ctx == NULL)
 		return 0;
-	n = qp_adapter_service_rq_source(rxq->hw, qp_medium_source, ctx, budget);
+	n = qp_adapter_service_rq_source(&rxq->port->rx, rxq->queue_id, qp_medium_source, ctx,
+					 budget);
 	/* Frames the medium lost while no buffer was posted are this queue's
 	 * no-buffer drops (imissed). This lcore holds the queue's adapter:
 	 * the counter's one writer.
@@ -588,6 +652,8 @@ const struct qpring_wire_ops qpring_wire_pcap = {
 	.close = qpring_pcap_close,
 	.rxq_publish = qpring_pcap_rxq_publish,
 	.rxq_unpublish = qpring_pcap_rxq_unpublish,
+	.txq_unpublish = qpring_pcap_txq_unpublish,
+	.faults_changed = qpring_pcap_faults_changed,
 	.tx = qpring_pcap_tx,
 	.rx = qpring_pcap_rx,
 	.link_up = qpring_pcap_link_up,
