@@ -378,5 +378,9 @@ struct rte_pmd_qpring_regs;
 void qpring_regs_fill(const struct qp_hwq *hw, uint32_t driver_index,
 		      struct rte_pmd_qpring_regs *r);
 void qpring_telemetry_register(void);
+int qpring_rx_descriptor_dump(const struct rte_eth_dev *dev, uint16_t qid, uint16_t offset,
+			      uint16_t num, FILE *f);
+int qpring_tx_descriptor_dump(const struct rte_eth_dev *dev, uint16_t qid, uint16_t offset,
+			      uint16_t num, FILE *f);
 
 #endif /* QPRING_H */

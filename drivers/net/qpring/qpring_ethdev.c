@@ -388,6 +388,8 @@ static const struct eth_dev_ops qpring_ops = {
 	.get_reg = qpring_get_reg,
 	.get_monitor_addr = qpring_get_monitor_addr,
 	.dev_ptypes_set = qpring_ptypes_set,
+	.eth_rx_descriptor_dump = qpring_rx_descriptor_dump,
+	.eth_tx_descriptor_dump = qpring_tx_descriptor_dump,
 };
 
 /* -------------------------------------------------------- probe/remove */

@@ -444,3 +444,80 @@ qpring_telemetry_register(void)
 	rte_telemetry_register_cmd("/qpring/regs", qpring_tel_regs,
 		"Register file of every queue of a qpring port. Parameters: int port_id");
 }
+
+/* ---------------------------------------------------- descriptor dumps */
+
+static const char *
+qpring_status_name(uint16_t st)
+{
+	static const char *const names[] = {
+		[QP_ST_OK] = "ok", [QP_ST_NO_LINK] = "no-link", [QP_ST_TOO_BIG] = "too-big",
+		[QP_ST_ERROR] = "error", [QP_ST_FLUSHED] = "flushed", [QP_ST_SKIP] = "skip",
+	};
+
+	st &= QP_ST_MASK;
+	return st <= QP_ST_MAX ? names[st] : "?";
+}
+
+/*
+ * One queue's slots for rte_eth_rx/tx_descriptor_dump() (dpdk-proc-info
+ * --show-rx-descriptor): the register file, then @num slots from the
+ * driver's index + @offset, each with its WQE, its result and its
+ * indicator. A slot the adapter owns is shown as it stands: the values may
+ * be changing.
+ */
+static int
+qpring_desc_dump(const struct qp_hwq *hw, uint32_t driver_index, const char *what,
+		 uint16_t port, uint16_t qid, uint16_t offset, uint16_t num, FILE *f)
+{
+	struct rte_pmd_qpring_regs r;
+	uint32_t i, mask = hw->regs.size - 1;
+
+	qpring_regs_fill(hw, driver_index, &r);
+	fprintf(f, "qpring port %u %s %u: %u slots at %#" PRIx64 ", doorbell %#" PRIx64
+		" (in service %u), pending %u, driver index %u, adapter index %u\n", port, what,
+		qid, r.size, r.ring_va, r.doorbell_va, r.in_service, r.pending, r.driver_index,
+		r.adapter_index);
+	fprintf(f, "  %-6s %-6s %-18s %-8s %-6s %-4s %-18s %-8s %-8s %s\n", "offset", "slot",
+		"addr", "len", "flags", "segs", "cookie", "res_len", "status", "indicator");
+	for (i = 0; i < num && i <= mask; i++) {
+		uint32_t k = (driver_index + offset + i) & mask;
+		const struct qp_slot *s = &hw->slots[k];
+		uint16_t ind = __atomic_load_n(&s->indicator, __ATOMIC_ACQUIRE);
+		uint16_t st = s->res_status;
+
+		fprintf(f, "  %-6u %-6u %#-18" PRIx64 " %-8u %#-6x %-4u %#-18" PRIx64
+			" %-8u %s%s%s %s\n", offset + i, k, s->addr, s->len, s->flags,
+			s->nb_segs, s->cookie, s->res_len, qpring_status_name(st),
+			(st & QP_ST_F_MORE) ? "+more" : "", (st & QP_ST_F_WB) ? "+wb" : "",
+			ind == QP_IND_DONE ? "DONE (driver)" :
+			ind == QP_IND_POSTED ? "POSTED (adapter)" : "?");
+	}
+	return 0;
+}
+
+int
+qpring_rx_descriptor_dump(const struct rte_eth_dev *dev, uint16_t qid, uint16_t offset,
+			  uint16_t num, FILE *f)
+{
+	const struct qpring_rxq *rxq;
+
+	if (qid >= dev->data->nb_rx_queues || dev->data->rx_queues[qid] == NULL)
+		return -EINVAL;
+	rxq = dev->data->rx_queues[qid];
+	return qpring_desc_dump(rxq->hw, rxq->head, "rx queue", dev->data->port_id, qid, offset,
+				num, f);
+}
+
+int
+qpring_tx_descriptor_dump(const struct rte_eth_dev *dev, uint16_t qid, uint16_t offset,
+			  uint16_t num, FILE *f)
+{
+	const struct qpring_txq *txq;
+
+	if (qid >= dev->data->nb_tx_queues || dev->data->tx_queues[qid] == NULL)
+		return -EINVAL;
+	txq = dev->data->tx_queues[qid];
+	return qpring_desc_dump(txq->hw, txq->tail, "tx queue", dev->data->port_id, qid, offset,
+				num, f);
+}
