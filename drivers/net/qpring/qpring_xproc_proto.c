@@ -30,11 +30,10 @@ xp_fail(char *why, size_t why_len, int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (why != NULL && why_len > 0) {
-		va_start(ap, fmt);
+	va_start(ap, fmt);
+	if (why != NULL && why_len > 0)
 		vsnprintf(why, why_len, fmt, ap);
-		va_end(ap);
-	}
+	va_end(ap);
 	return err;
 }
 
@@ -738,10 +737,10 @@ xp_probe_live(const struct sockaddr_un *sa, socklen_t salen)
 
 	if (fd < 0)
 		return -errno;
-	if (connect(fd, (const struct sockaddr *)sa, salen) == 0)
+	/* Connected, backlog full, or a socket of another type: someone is there. */
+	if (connect(fd, (const struct sockaddr *)sa, salen) == 0 || errno == EAGAIN ||
+	    errno == EPROTOTYPE)
 		ret = 1;
-	else if (errno == EAGAIN || errno == EPROTOTYPE)
-		ret = 1; /* backlog full, or a socket of another type: someone is there */
 	else if (errno == ECONNREFUSED)
 		ret = 0;
 	else
