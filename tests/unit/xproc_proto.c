@@ -457,7 +457,8 @@ static const struct bad_case bad_cases[] = {
 	{ "rq offset unaligned", QP_XPROC_RXPORT, 3, true, .off = RQ0, .w = 8, .val = 32,
 	  .err = -EINVAL, .reason = "rq 0: ring offset 32 is not 64-aligned" },
 	{ "rq offset huge", QP_XPROC_RXPORT, 3, true, .off = RQ0, .w = 8,
-	  .val = 0xffffffffffffffc0ull, .err = -EINVAL, .reason = "ring offset 18446744073709551552" },
+	  .val = 0xffffffffffffffc0ull, .err = -EINVAL,
+	  .reason = "ring offset 18446744073709551552" },
 	{ "rq buffer 63 bytes", QP_XPROC_RXPORT, 3, true, .off = RQ0 + 16, .w = 4, .val = 63,
 	  .err = -EINVAL, .reason = "rq 0: buffer size 63" },
 	{ "rq buffer 65536 bytes", QP_XPROC_RXPORT, 3, true, .off = RQ0 + 16, .w = 4,
@@ -644,8 +645,9 @@ test_rxport_check(void)
 	CHECK(ret == 0, "exact fit: %d %s", ret, why);
 	x->rq[1].offset += 64;
 	ret = qp_xproc_rxport_check(x, maps, 3, RING_HDR, SLOT, why, sizeof(why));
-	CHECK(ret == -EINVAL && strstr(why, "rq 1: ring of 32960 bytes at offset 32640 runs "
-				       "past region 5") != NULL, "64 bytes too far: %d %s", ret, why);
+	CHECK(ret == -EINVAL &&
+		      strstr(why, "rq 1: ring of 32960 bytes at offset 32640 runs past region 5") !=
+			      NULL, "64 bytes too far: %d %s", ret, why);
 	x->rq[1].offset = REGION_SIZE + 4096;
 	ret = qp_xproc_rxport_check(x, maps, 3, RING_HDR, SLOT, why, sizeof(why));
 	CHECK(ret == -EINVAL && strstr(why, "runs past") != NULL, "offset beyond: %d %s", ret,
@@ -1288,7 +1290,8 @@ test_paths(void)
 	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	REQUIRE(strlen(path) < sizeof(sa.sun_path), "test path too long");
+	memcpy(sa.sun_path, path, strlen(path) + 1);
 	REQUIRE(s >= 0 && bind(s, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(s, 1) == 0,
 		"stream listener");
 	ret = qp_xproc_connect(path, &fd, why, sizeof(why));

@@ -369,6 +369,7 @@ int qp_xproc_send(struct qp_xproc_chan *c, struct qp_xproc_msg *msg, char *why, 
 
 /*
  * Receive one message without blocking (received fds are close-on-exec).
+ * @msg is overwritten: clear a previous REGION's fd first.
  * Returns 1 with @msg decoded (a REGION's fd in msg->fd, to close or keep),
  * 0 when no message is waiting, or a negative errno with @why set, after
  * which the connection should be dropped:
