@@ -140,6 +140,31 @@ qpring_txo_flags(const struct qpring_txq *txq, const struct rte_mbuf *m)
 	return w;
 }
 
+/* The WQE word of a send WQE of one buffer and no offload, less its length. */
+#define QP_WQE_SEND_1 ((uint64_t)1 << 48 | (uint64_t)QP_WQE_F_SEND << 32)
+
+/*
+ * A send WQE that is not the common one: a chained frame (up to QP_MAX_SEGS
+ * buffers), send offloads, or a frame to refuse (shorter than an Ethernet
+ * header, over the MTU, too many buffers: freed, returns -1, counted by the
+ * caller). Posts it into @s (the @tail-th slot) otherwise.
+ */
+static __rte_noinline int
+qpring_tx_post_slow(struct qpring_txq *txq, struct qp_slot *s, struct rte_mbuf *m, uint32_t tail,
+		    uint32_t max_len)
+{
+	if (m->pkt_len - RTE_ETHER_HDR_LEN > max_len || m->nb_segs > QP_MAX_SEGS) {
+		rte_pktmbuf_free(m);
+		return -1;
+	}
+	if (m->nb_segs != 1)
+		txq->multi_until = tail + 1; /* a chain among the slots before it */
+	qp_slot_post(s, rte_pktmbuf_mtod(m, uintptr_t), m->pkt_len, (uintptr_t)m,
+		     txq->tx_ol ? QP_WQE_F_SEND | qpring_txo_flags(txq, m) : QP_WQE_F_SEND,
+		     m->nb_segs);
+	return 0;
+}
+
 /*
  * Reclaim completed send slots in ring order from txq->clean, at most @max,
  * stopping at the first slot the adapter still owns (D1): each becomes the
@@ -160,10 +185,11 @@ qpring_tx_reclaim(struct qpring_txq *txq, uint32_t max)
 	 */
 	const enum qpring_free how = !txq->fast_free ? QPRING_FREE_ANY :
 		(int32_t)(start - txq->multi_until) >= 0 ? QPRING_FREE_BULK : QPRING_FREE_FAST;
+	const struct qp_slot *const ring_end = slots + mask + 1;
+	const struct qp_slot *s = &slots[start & mask];
 	uint32_t clean, k = 0;
 
-	for (clean = start; clean != end; clean++) {
-		const struct qp_slot *s = &slots[clean & mask];
+	for (clean = start; clean != end; clean++, s = unlikely(s + 1 == ring_end) ? slots : s + 1) {
 		uint64_t ck;
 
 		if (QP_RES_IND(qp_slot_result(s)) != QP_IND_DONE) /* D1 */
@@ -203,8 +229,9 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **restrict pkts, uint16
 		 enum qpring_tx_variant v)
 {
 	struct qp_slot *restrict const slots = txq->hw->slots;
-	struct qp_slot *last = NULL;
+	struct qp_slot *last = NULL, *s;
 	const uint32_t mask = txq->mask, size = mask + 1;
+	const struct qp_slot *const end = slots + size;
 	const uint32_t max_len = txq->max_frame - RTE_ETHER_HDR_LEN;
 	const uint8_t tx_ol = txq->tx_ol;
 	const int inline_adapter = v != QPRING_TX_POST;
@@ -218,28 +245,26 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **restrict pkts, uint16
 		room = size - (tail - txq->clean);
 	}
 	n = RTE_MIN((uint32_t)nb_pkts, room);
-	for (i = 0; i < n; i++) {
+	for (i = 0, s = &slots[tail & mask]; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		struct qp_slot *s = &slots[tail & mask];
 		const uint32_t len = m->pkt_len;
-		const uint16_t segs = m->nb_segs;
 
-		/* Shorter than an Ethernet header, over the MTU or too many
-		 * buffers: consumed and counted, never sent.
-		 */
-		if (unlikely(len - RTE_ETHER_HDR_LEN > max_len || segs > QP_MAX_SEGS)) {
-			rte_pktmbuf_free(m);
-			bad++;
+		/* One buffer, within the MTU, no offload: the common WQE. */
+		if (likely(len - RTE_ETHER_HDR_LEN <= max_len && m->nb_segs == 1 && !tx_ol)) {
+			s->addr = rte_pktmbuf_mtod(m, uintptr_t);
+			s->cookie = (uintptr_t)m;
+			s->wqe_word = QP_WQE_SEND_1 | len;
+			/* Relaxed: published by the doorbell's release (R1). */
+			__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
+		} else if (qpring_tx_post_slow(txq, s, m, tail, max_len) != 0) {
+			bad++; /* consumed and counted, never sent */
 			continue;
 		}
-		if (unlikely(segs != 1))
-			txq->multi_until = tail + 1;
-		qp_slot_post(s, rte_pktmbuf_mtod(m, uintptr_t), len, (uintptr_t)m,
-			     unlikely(tx_ol) ? QP_WQE_F_SEND | qpring_txo_flags(txq, m) :
-					       QP_WQE_F_SEND, segs);
 		bytes += len;
 		last = s;
 		tail++;
+		if (unlikely(++s == end))
+			s = slots; /* the ring wraps */
 	}
 	if (unlikely(n < nb_pkts))
 		txq->c[QP_TXC_RING_FULL]++; /* the next slot is not completed yet */
@@ -441,13 +466,23 @@ qpring_wb_apply(const struct qpring_rxq *rxq, struct rte_mbuf *m, const struct q
  * slot is lost. @wb: the port asked for receive offloads (write-back).
  */
 static __rte_always_inline uint16_t
-qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts, int wb)
+qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, uint16_t nb_pkts,
+		      int wb)
 {
-	struct qp_slot *slots = rxq->hw->slots;
+	struct qp_slot *restrict const slots = rxq->hw->slots;
 	struct rte_mbuf *fresh[QPRING_RX_CHUNK];
 	uint64_t res[QPRING_RX_CHUNK];
 	struct qp_slot *last = NULL;
 	const uint32_t mask = rxq->mask;
+	const struct qp_slot *const end = slots + mask + 1;
+	/* An ordinary pktmbuf pool keeps each buffer right behind its mbuf:
+	 * a posted buffer's address and capacity are known without loading
+	 * the mbuf's header, which is cold here.
+	 */
+	const int flat = rxq->flat_pool;
+	const uint32_t buf_off = rxq->buf_off;
+	const uint64_t wqe_word = (uint64_t)rxq->buf_cap | (uint64_t)QP_WQE_F_RECV << 32 |
+				  (uint64_t)1 << 48;
 	uint32_t head = rxq->head;
 	uint32_t posted = 0, errors = 0;
 	uint64_t bytes = 0;
@@ -459,20 +494,19 @@ qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t n
 		/* Never more than the ring: a scan that wrapped would see the
 		 * same completed slots twice.
 		 */
-		uint32_t want = RTE_MIN(RTE_MIN((uint32_t)(nb_pkts - scanned), QPRING_RX_CHUNK),
-					mask + 1);
+		const uint32_t want = RTE_MIN(RTE_MIN((uint32_t)(nb_pkts - scanned),
+						      QPRING_RX_CHUNK), mask + 1);
+		struct qp_slot *s = &slots[head & mask];
 		uint32_t k, j;
 
-		for (k = 0; k < want; k++) {
-			const struct qp_slot *ps = &slots[(head + k) & mask];
-
-			res[k] = qp_slot_result(ps); /* D1: length, status, indicator */
+		for (k = 0; k < want; k++, s = unlikely(s + 1 == end) ? slots : s + 1) {
+			res[k] = qp_slot_result(s); /* D1: length, status, indicator */
 			if (QP_RES_IND(res[k]) != QP_IND_DONE)
 				break;
 			/* The buffer's mbuf header was last touched a ring ago:
 			 * start loading it while the rest of the ring is scanned.
 			 */
-			rte_prefetch0((const void *)(uintptr_t)ps->cookie);
+			rte_prefetch0((const void *)(uintptr_t)s->cookie);
 		}
 		if (k == 0)
 			break;
@@ -483,8 +517,8 @@ qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t n
 			rxq->c[QP_RXC_NOMBUF] += k;
 			break;
 		}
-		for (j = 0; j < k; j++) {
-			struct qp_slot *s = &slots[(head + j) & mask];
+		s = &slots[head & mask];
+		for (j = 0; j < k; j++, last = s, s = unlikely(s + 1 == end) ? slots : s + 1) {
 			struct rte_mbuf *m = (struct rte_mbuf *)(uintptr_t)s->cookie;
 			struct rte_mbuf *nm = fresh[j];
 			const uint32_t len = QP_RES_LEN(res[j]);
@@ -493,8 +527,18 @@ qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t n
 
 			if (wb && (st & QP_ST_F_WB))
 				qpring_wb_read(s, &w); /* before the WQE overwrites it */
-			qpring_rx_post(rxq, s, nm);
-			last = s;
+			/* The fresh buffer into the slot (the WQE), then the
+			 * indicator, published by the doorbell (R1).
+			 */
+			if (likely(flat)) {
+				s->addr = (uintptr_t)nm + buf_off;
+				s->cookie = (uintptr_t)nm;
+				s->wqe_word = wqe_word;
+				__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED),
+						 __ATOMIC_RELAXED);
+			} else {
+				qpring_rx_post(rxq, s, nm);
+			}
 			if (unlikely((st & QP_ST_MASK) != QP_ST_OK)) {
 				/* An error, or a slot given back unused (skip). */
 				rte_pktmbuf_free(m);
@@ -573,14 +617,43 @@ qpring_rx_linearize(struct qpring_rxq *rxq, struct rte_mbuf *m)
  * mbufs, and post fresh credits into exactly those slots: no mempool
  * operation at all.
  */
+/* The rarer completions of a zero-copy receive slot: an error, a slot
+ * given back unused, or a write-back to apply. Re-posts the credit; returns
+ * the frame's mbuf or NULL (freed and counted in *errors).
+ */
+static __rte_noinline struct rte_mbuf *
+qpring_rx_zc_slow(struct qpring_rxq *rxq, struct qp_slot *s, uint64_t r, uint32_t *errors)
+{
+	struct rte_mbuf *m = (struct rte_mbuf *)(uintptr_t)s->cookie;
+	const uint16_t st = QP_RES_STATUS(r);
+	struct qpring_wb w;
+
+	if (st & QP_ST_F_WB)
+		qpring_wb_read(s, &w); /* before the WQE overwrites it */
+	qpring_rx_post_credit(s);
+	if ((st & QP_ST_MASK) != QP_ST_OK) {
+		if (m != NULL)
+			rte_pktmbuf_free(m);
+		*errors += (st & QP_ST_MASK) != QP_ST_SKIP;
+		return NULL;
+	}
+	m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
+	m->packet_type = 0;
+	m->port = rxq->port_id;
+	if (st & QP_ST_F_WB)
+		qpring_wb_apply(rxq, m, &w);
+	return m;
+}
+
 static __rte_always_inline uint16_t
-qpring_rx_zc_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, uint16_t nb_pkts,
-		    int wb)
+qpring_rx_zc_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, uint16_t nb_pkts)
 {
 	struct qp_slot *restrict const slots = rxq->hw->slots;
 	struct qp_slot *last = NULL;
 	const uint32_t mask = rxq->mask, head = rxq->head;
 	const uint32_t lim = RTE_MIN((uint32_t)nb_pkts, mask + 1);
+	const struct qp_slot *const end = slots + mask + 1;
+	struct qp_slot *s = &slots[head & mask];
 	const uint16_t port_id = rxq->port_id;
 	const uint8_t scatter = rxq->scatter;
 	uint32_t n, errors = 0;
@@ -589,41 +662,30 @@ qpring_rx_zc_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, uin
 
 	if (unlikely(rxq->kick))
 		qpring_cable_kick(rxq->port);
-	for (n = 0; n < lim; n++) {
-		struct qp_slot *s = &slots[(head + n) & mask];
+	for (n = 0; n < lim; n++, last = s, s = unlikely(s + 1 == end) ? slots : s + 1) {
 		const uint64_t r = qp_slot_result(s); /* D1 */
-		const uint16_t st = QP_RES_STATUS(r);
 		struct rte_mbuf *m;
-		struct qpring_wb w;
 
-		if (QP_RES_IND(r) != QP_IND_DONE)
-			break;
-		m = (struct rte_mbuf *)(uintptr_t)s->cookie;
-		/* A fresh credit: the cookie cleared (the adapter puts the next
-		 * frame's mbuf there) and the indicator; the WQE's other
-		 * fields are the credit's already, unless a write-back went
-		 * over them.
-		 */
-		if (wb && (st & QP_ST_F_WB)) {
-			qpring_wb_read(s, &w);
-			qpring_rx_post_credit(s);
-		} else {
+		/* Done, status OK, nothing written back: the common case. */
+		if (likely(r >> 32 == (uint64_t)QP_IND_DONE << 16)) {
+			m = (struct rte_mbuf *)(uintptr_t)s->cookie;
+			/* A fresh credit: the cookie cleared (the adapter puts
+			 * the next frame's mbuf there) and the indicator; the
+			 * WQE's other fields are the credit's already.
+			 */
 			s->cookie = 0;
 			__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
+			/* The sender's mbuf, chain and lengths intact. */
+			m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
+			m->packet_type = 0;
+			m->port = port_id;
+		} else if (QP_RES_IND(r) != QP_IND_DONE) {
+			break;
+		} else {
+			m = qpring_rx_zc_slow(rxq, s, r, &errors);
+			if (m == NULL)
+				continue;
 		}
-		last = s;
-		if (unlikely((st & QP_ST_MASK) != QP_ST_OK)) {
-			if (m != NULL)
-				rte_pktmbuf_free(m);
-			errors += (st & QP_ST_MASK) != QP_ST_SKIP;
-			continue;
-		}
-		/* The sender's mbuf, chain and lengths intact. */
-		m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
-		m->packet_type = 0;
-		m->port = port_id;
-		if (wb && (st & QP_ST_F_WB))
-			qpring_wb_apply(rxq, m, &w);
 		if (unlikely(m->nb_segs > 1) && !scatter) {
 			m = qpring_rx_linearize(rxq, m);
 			if (m == NULL)
@@ -639,13 +701,14 @@ qpring_rx_zc_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, uin
 static uint16_t
 qpring_rx_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return qpring_rx_zc_common(q, pkts, nb_pkts, 0);
+	return qpring_rx_zc_common(q, pkts, nb_pkts);
 }
 
 static uint16_t
 qpring_rx_zc_ol(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return qpring_rx_zc_common(q, pkts, nb_pkts, 1);
+	/* The write-back flag sends each slot the slow way. */
+	return qpring_rx_zc_common(q, pkts, nb_pkts);
 }
 
 /*
