@@ -38,18 +38,14 @@ from tpmd import (STATS_RE, TX_FIRST_BURSTS, BenchError, Driver, Session,
 
 VALGRIND = "valgrind"
 BURST = 32                   # testpmd's default packets per burst
-DRAIN_S = 0.5                # rxonly before seeding a new frame size
-WARM_S = 1.0                 # io forwarding before the counted window
+DRAIN_S = 0.3                # rxonly pass that empties the rings
+WARM_S = 0.5                 # io forwarding before the counted window
 IDLE_S = 0.5                 # window to price an empty poll
 
 
 # Drivers whose IPP is not measured, and why.
-SKIP = {
-    "qpring_service": "valgrind runs one thread of a process at a time: the "
-                      "forwarding lcore and the service lcore take turns, and "
-                      "each spends most of its time slice polling for what "
-                      "the other has not run yet",
-}
+SKIP = {}
+SERVICE_FN = "qpring_service_run"   # a service lcore's pass over a port
 
 
 def extra_drivers():
@@ -105,8 +101,9 @@ def parse_callgrind(path):
     total = None
     events = None
     cost = collections.Counter()
+    by_file = collections.Counter()     # (object, function, source file)
     calls = collections.Counter()
-    ob = fn = cob = cfn = None
+    ob = fn = cob = cfn = fl = None
     call_cost_next = False
     with open(path, errors="replace") as f:
         for line in f:
@@ -118,6 +115,7 @@ def parse_callgrind(path):
                 parts = line.split()
                 if len(parts) > 1:
                     cost[(ob, fn)] += int(parts[1])
+                    by_file[(ob, fn, fl)] += int(parts[1])
                 continue
             call_cost_next = False
             key, _, rest = line.rstrip("\n").partition("=")
@@ -134,7 +132,9 @@ def parse_callgrind(path):
                 cob = name(key, rest)
             elif key == "cfn":
                 cfn = name(key, rest)
-            elif key in ("fl", "fi", "fe", "cfi", "cfl"):
+            elif key in ("fl", "fi", "fe"):
+                fl = name(key, rest)    # fi/fe: code inlined from a file
+            elif key in ("cfi", "cfl"):
                 name(key, rest)
             elif line.startswith("totals:"):
                 total = int(line.split()[1])
@@ -144,7 +144,7 @@ def parse_callgrind(path):
         raise BenchError("%s: events %s, expected Ir only" % (path, events))
     if total is None:
         total = sum(cost.values())
-    return dict(total=total, cost=cost, calls=calls)
+    return dict(total=total, cost=cost, calls=calls, by_file=by_file)
 
 
 def short_obj(ob):
@@ -206,6 +206,19 @@ def functions(data, pkts, fwd):
     return out
 
 
+def source_files(data, pkts, threshold=0.5):
+    """[(function [source file], Ir per packet)] where the objects have
+    debug info (a -g build): the code inlined into a function from other
+    files (rte_memcpy.h, rte_mempool.h...) shows apart."""
+    out = collections.Counter()
+    for (ob, fn, fl), ir in data["by_file"].items():
+        if not fl or fl == "???":
+            continue
+        out["%s:%s [%s]" % (short_obj(ob), fn, os.path.basename(fl))] += ir
+    return [(k, v / pkts) for k, v in out.most_common()
+            if v / pkts >= threshold]
+
+
 # ----------------------------------------------------------- measurement
 
 def callgrind_control(pid, *what, timeout=60):
@@ -216,14 +229,19 @@ def callgrind_control(pid, *what, timeout=60):
             " ".join(what), pid, (r.stdout + r.stderr).strip()[-300:]))
 
 
-def rx_packets(tp):
+RX_BYTES_RE = re.compile(r"RX-bytes:\s+(\d+)")
+
+
+def rx_counters(tp):
+    """(packets, bytes) received by TP's ports since the last clear."""
     out, _, _ = tp.cmd("show port stats all")
     ports = {int(m.group(1)): int(m.group(2))
              for m in STATS_RE.finditer(out)}
     if len(ports) != tp.nports:
         raise BenchError("%s: no port statistics in testpmd's answer"
                          % tp.name)
-    return sum(ports.values())
+    return sum(ports.values()), sum(int(b) for b in
+                                    RX_BYTES_RE.findall(out))
 
 
 def send_all(tps, text, timeout=None):
@@ -264,11 +282,17 @@ class IppSession:
                     "--fair-sched=yes", "--separate-threads=yes",
                     "--callgrind-out-file=" + out]
 
+        # Two processes share one cpu: each runs while the other waits, and
+        # finds every frame the other sent in its queue (full bursts); on
+        # two cpus the faster one would poll while the other is half-way
+        # through a burst and see part of it.
+        lcores = ["--lcores", "0@0,1@0"] if len(drv.procs("x", size)) > 1 \
+            else None
         # --no-flush-rx: "start" would otherwise read and drop every frame
         # waiting in the receive queues, counting them as received.
         self.s = Session(args, drv, uid, size, limit_s, wrap=wrap,
                          app_extra=["--no-flush-rx"], slow=8, cycles=False,
-                         tag="ipp-")
+                         tag="ipp-", lcores=lcores)
 
     def open(self):
         self.s.open()
@@ -283,14 +307,28 @@ class IppSession:
     def close(self):
         self.s.close(quit_wait=20)
 
-    def seed(self, size):
-        """Drain what is in flight, seed io forwarding with SIZE frames."""
+    def drain(self):
+        """Receive and free whatever is in flight (rxonly) until a pass
+        receives nothing."""
         tps = self.s.tps
         for tp in tps:
             tp.cmd("set fwd rxonly")
-        send_all(tps, "start")
-        time.sleep(DRAIN_S)
-        send_all(tps, "stop")
+        for _ in range(5):
+            for tp in tps:
+                tp.cmd("clear port stats all")
+            send_all(tps, "start")
+            time.sleep(DRAIN_S)
+            send_all(tps, "stop")
+            got = sum(rx_counters(tp)[0] for tp in tps)
+            if got == 0:
+                return
+        raise BenchError("frames still arriving after 5 passes of rxonly")
+
+    def seed(self, size):
+        """Drain what is in flight, seed io forwarding with SIZE frames."""
+        tps = self.s.tps
+        if not self.s.drv.per_size:
+            self.drain()
         for tp in tps:
             tp.cmd("set txpkts %d" % size)
             tp.cmd("set fwd io")
@@ -306,13 +344,10 @@ class IppSession:
 
     def idle_costs(self):
         """Per process: instructions per pass of the forwarding loop when
-        nothing is in flight (every receive burst returns empty)."""
+        nothing is in flight (every receive burst returns empty), and per
+        pass of the service lcore's loop when it finds nothing to do."""
         tps = self.s.tps
-        for tp in tps:
-            tp.cmd("set fwd rxonly")
-        send_all(tps, "start")
-        time.sleep(DRAIN_S)
-        send_all(tps, "stop")
+        self.drain()
         for tp in tps:
             tp.cmd("set fwd io")
         costs = []
@@ -321,7 +356,9 @@ class IppSession:
             if p["pkts"] or not calls:
                 raise BenchError("%s: idle window: %d packets, %d polls"
                                  % (p["name"], p["pkts"], calls))
-            costs.append(p["ir"] / calls)
+            costs.append(dict(
+                fwd=(p["ir"] - p["svc_ir"]) / calls,
+                svc=p["svc_ir"] / p["svc_calls"] if p["svc_calls"] else None))
         return costs
 
     def window(self, seconds):
@@ -341,13 +378,22 @@ class IppSession:
             callgrind_control(pid, "-d")
         res = []
         for tp, out, old in zip(tps, self.s_outs(), before):
-            pkts = rx_packets(tp)
+            pkts, nbytes = rx_counters(tp)
             files = wait_new_dump(out, old)
             # Thread 1 is the main lcore: testpmd's command line.
             threads = {t: parse_callgrind(f) for t, f in files.items()}
             ctl = threads.pop(1, None)
             data = merge(list(threads.values()))
+            # A service lcore's thread: the one that runs the service.
+            svc_calls = svc_ir = 0
+            for d in threads.values():
+                n = sum(c for (_, callee), c in d["calls"].items()
+                        if callee[1] == SERVICE_FN)
+                if n:
+                    svc_calls += n
+                    svc_ir += d["total"]
             res.append(dict(name=tp.name, ir=data["total"], pkts=pkts,
+                            bytes=nbytes, svc_calls=svc_calls, svc_ir=svc_ir,
                             ctl_ir=ctl["total"] if ctl else 0,
                             threads={t: d["total"]
                                      for t, d in threads.items()},
@@ -391,11 +437,12 @@ def wait_new_dump(out, old, timeout=30):
 def merge(datas):
     """One callgrind profile out of several threads' profiles."""
     m = dict(total=0, cost=collections.Counter(),
-             calls=collections.Counter())
+             calls=collections.Counter(), by_file=collections.Counter())
     for d in datas:
         m["total"] += d["total"]
         m["cost"].update(d["cost"])
         m["calls"].update(d["calls"])
+        m["by_file"].update(d["by_file"])
     return m
 
 
@@ -418,19 +465,34 @@ def summarise_window(procs, idle=None, top=0):
     ir = sum(p["ir"] for p in procs)
     if pkts <= 0:
         raise BenchError("the counted window received 0 packets")
-    r = dict(pkts=pkts, ir_raw=ir, ipp_raw=ir / pkts, procs=[])
+    nbytes = sum(p.get("bytes", 0) for p in procs)
+    r = dict(pkts=pkts, ir_raw=ir, ipp_raw=ir / pkts, procs=[],
+             frame_seen=nbytes / pkts if nbytes else None)
     calls_all = full_all = empty_all = 0
     known = True
     net = 0.0
+    svc_bound = 0.0
     for i, p in enumerate(procs):
         fwd, calls, empty = empty_polls(p)
-        cost = idle[i] if idle else None
+        cost = idle[i]["fwd"] if idle else None
+        svc_cost = idle[i]["svc"] if idle else None
         if empty is None:
             known = False
             empty = 0
         taken = empty * cost if (empty and cost) else 0.0
         if empty and not cost:
             known = False
+        svc = p.get("svc_calls", 0)
+        if svc:
+            if svc_cost is None:
+                known = False
+            else:
+                # Every service pass's cost is taken out, also that of the
+                # passes that found work: those are at most one per
+                # transmit burst (valgrind runs one thread at a time, and a
+                # pass services everything posted before it).
+                taken += svc * svc_cost
+                svc_bound += min(svc, calls - empty) * svc_cost
         calls_all += calls
         empty_all += empty
         full_all += calls - empty
@@ -438,12 +500,17 @@ def summarise_window(procs, idle=None, top=0):
         r["procs"].append(dict(
             name=p["name"], ir=p["ir"], pkts=p["pkts"], ctl_ir=p["ctl_ir"],
             threads=p["threads"], calls=calls, empty=empty,
-            empty_cost=cost, share=(p["ir"] - taken) / pkts,
+            empty_cost=cost, svc_calls=svc, svc_cost=svc_cost,
+            share=(p["ir"] - taken) / pkts,
+            svc_share=(p["svc_ir"] - svc * svc_cost) / pkts
+            if svc and svc_cost is not None else None,
             per_burst=p["pkts"] / (calls - empty) if calls - empty else None,
             file=p["file"]))
         if top:
             p["fns"] = functions(p["data"], pkts, fwd)
+            p["srcs"] = source_files(p["data"], pkts)
     r.update(ir=net, ipp=net / pkts, calls=calls_all, empty=empty_all,
+             svc_bound=svc_bound / pkts,
              empty_pct=100.0 * empty_all / calls_all if calls_all else None,
              per_burst=pkts / full_all if full_all and known else None,
              bursts_known=known)
@@ -455,6 +522,7 @@ def summarise_window(procs, idle=None, top=0):
                 merged[(p["name"] + " " if tagged else "") + label] += v
         r["functions"] = [(k, v) for k, v in merged.most_common(top)
                           if v >= 0.05]
+        r["sources"] = [x for p in procs for x in p["srcs"]][:top]
     return r
 
 
@@ -470,11 +538,16 @@ def measure(args, drv, sizes, seconds, uid, top=0, log=print):
             for size in group:
                 s.seed(size)
                 procs = s.window(seconds)
-                if s.idle is None and any(empty_polls(p)[2]
-                                          for p in procs):
+                if s.idle is None and any(empty_polls(p)[2] or
+                                          p["svc_calls"] for p in procs):
                     s.idle = s.idle_costs()
                 r = summarise_window(procs, s.idle, top)
                 r.update(driver=drv.key, frame=size, window_s=seconds)
+                seen = r["frame_seen"]
+                if seen is not None and abs(seen - size) > 0.01 * size:
+                    raise BenchError("%d B window received frames of %.1f "
+                                     "bytes on average: frames of another "
+                                     "size were in flight" % (size, seen))
                 results.append(r)
                 log(line(drv.label, r))
                 if r["per_burst"] is None:
@@ -490,13 +563,27 @@ def measure(args, drv, sizes, seconds, uid, top=0, log=print):
     return results
 
 
+def role_shares(r):
+    """'forwarding lcore X + service lcore Y' for a service setup."""
+    p = r["procs"][0]
+    if p.get("svc_share") is None:
+        return ""
+    return "forwarding lcore %.1f + service lcore %.1f" % (
+        p["share"] - p["svc_share"], p["svc_share"])
+
+
 def line(label, r):
     out = "ipp: %-24s %4d B  %8.2f instr/pkt  %9d pkts  %s pkts/burst" % (
         label, r["frame"], r["ipp"], r["pkts"],
         "%.2f" % r["per_burst"] if r["per_burst"] else "?")
-    if r["empty"]:
-        out += "  (%.0f%% empty polls taken out: %.1f raw)" % (
-            r["empty_pct"], r["ipp_raw"])
+    svc = sum(p["svc_calls"] for p in r["procs"])
+    if r["empty"] or svc:
+        out += "  (%.0f%% empty polls%s taken out: %.1f raw)" % (
+            r["empty_pct"], " and %d service passes" % svc if svc else "",
+            r["ipp_raw"])
+    if svc:
+        out += "\nipp:     %s; service passes that did work: at most " \
+            "%.1f instr/pkt more" % (role_shares(r), r["svc_bound"])
     if len(r["procs"]) > 1:
         out += "\nipp:     " + "; ".join(
             "%s %.1f instr/pkt, %s pkts/burst, %.0f%% polls empty" % (
@@ -566,6 +653,11 @@ def main():
                 continue
             for r in rs:
                 for label, v in r.get("functions", []):
+                    print("    %8.1f  %s" % (v, label))
+                if r.get("sources"):
+                    print("  by function and source file (code inlined "
+                          "from headers apart):")
+                for label, v in r.get("sources", []):
                     print("    %8.1f  %s" % (v, label))
     return status
 

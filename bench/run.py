@@ -94,9 +94,64 @@ def ipp_drivers(drivers, only):
     return measured, skipped
 
 
+def has_debug_info(so):
+    r = subprocess.run(["readelf", "-S", so], capture_output=True, text=True)
+    return ".debug_info" in r.stdout
+
+
+def text_section(so, dest):
+    r = subprocess.run(["objcopy", "-O", "binary", "--only-section=.text",
+                        so, dest], capture_output=True)
+    if r.returncode:
+        return None
+    with open(dest, "rb") as f:
+        return f.read()
+
+
+def debug_plugin(root, build, plugin):
+    """The plugin with debug info and the very same machine code (its
+    .text section compared byte for byte), for the breakdown by source
+    file; built in BUILD/bench-g when BUILD has none. (path, how) or
+    (None, why not)."""
+    if has_debug_info(plugin):
+        return plugin, "the build's own plugin has debug info"
+    gdir = os.path.join(build, "bench-g")
+    if not os.path.exists(os.path.join(gdir, "build.ninja")):
+        r = subprocess.run(["timeout", "300", "meson", "setup", gdir,
+                            "-Dbuildtype=release", "-Ddebug=true",
+                            "-Dtests=false"], cwd=root,
+                           capture_output=True, text=True)
+        if r.returncode:
+            return None, "meson setup %s failed" % gdir
+    gplugin = os.path.join(gdir, "drivers/net/qpring/librte_net_qpring.so")
+    r = subprocess.run(["timeout", "300", "ninja", "-C", gdir,
+                        "drivers/net/qpring/librte_net_qpring.so"],
+                       capture_output=True, text=True)
+    if r.returncode or not os.path.exists(gplugin):
+        return None, "building %s failed" % gplugin
+    a = text_section(plugin, os.path.join(gdir, "text-release.bin"))
+    b = text_section(gplugin, os.path.join(gdir, "text-debug.bin"))
+    if a is None or a != b:
+        return None, ("%s (-g) does not have the same machine code as %s"
+                      % (gplugin, plugin))
+    return gplugin, ("a copy built with -g (debug info) in %s, whose .text "
+                     "section is byte for byte the build's" %
+                     os.path.relpath(gdir, root))
+
+
 def run_ipp(args, plugin, drivers, uid):
     """Every IPP window of every launch: a list of results."""
     out = []
+    gdrivers = {}
+    if any(d.key in IPP_FUNCTION_DRIVERS for d in drivers):
+        gplugin, args.ipp_debug_how = debug_plugin(args.root, args.build_dir,
+                                                   plugin)
+        print("bench: IPP of %s: plugin with debug info: %s" % (
+            ", ".join(IPP_FUNCTION_DRIVERS), gplugin or
+            "none (%s)" % args.ipp_debug_how), flush=True)
+        if gplugin:
+            gdrivers = {d.key: d for d in make_drivers(gplugin)
+                        if d.key in IPP_FUNCTION_DRIVERS}
     deadline = time.monotonic() + args.ipp_budget
     for rep in range(args.ipp_reps):
         for d in drivers:
@@ -107,10 +162,12 @@ def run_ipp(args, plugin, drivers, uid):
                 continue
             top = IPP_TOP if d.key in IPP_FUNCTION_DRIVERS else 0
             try:
-                rs = ipp.measure(args, d, args.ipp_sizes, args.ipp_window,
+                rs = ipp.measure(args, gdrivers.get(d.key, d),
+                                 args.ipp_sizes, args.ipp_window,
                                  uid(), top=top,
                                  log=lambda t: print("bench: rep %d %s" % (
-                                     rep + 1, t), flush=True))
+                                     rep + 1, t[len("ipp: "):]),
+                                     flush=True))
             except BenchError as e:
                 print("bench: ipp rep %d %s: failed: %s" % (rep + 1, d.label,
                                                             e), flush=True)
@@ -151,6 +208,16 @@ def add_ipp(rows, ipp_samples, measured, skipped, args):
                  ipp_per_burst=statistics.median(burst) if burst else None,
                  ipp_empty_pct=statistics.median(
                      [s["empty_pct"] or 0.0 for s in got]))
+        svc = [s["svc_bound"] for s in got if s.get("svc_bound")]
+        if svc:
+            r["ipp_svc_bound"] = statistics.median(svc)
+            shares = [s["procs"][0] for s in got]
+            if all(p.get("svc_share") is not None for p in shares):
+                f = statistics.median([p["share"] - p["svc_share"]
+                                       for p in shares])
+                v = statistics.median([p["svc_share"] for p in shares])
+                r["ipp_by_process"] = ("forwarding lcore %.1f + service "
+                                       "lcore %.1f" % (f, v))
         if len(got[0]["procs"]) > 1:
             names = [p["name"] for p in got[0]["procs"]]
             r["ipp_by_process"] = " + ".join(
@@ -159,12 +226,13 @@ def add_ipp(rows, ipp_samples, measured, skipped, args):
                 for i, n in enumerate(names))
 
 
-def ipp_functions(ipp_samples):
-    """{(driver, frame): [(function, IPP)]} from the first launch."""
+def ipp_functions(ipp_samples, what="functions"):
+    """{(driver, frame): [(function, IPP)]} from the first launch
+    (what="sources": by function and source file)."""
     out = {}
     for s in ipp_samples:
-        if s.get("functions") and (s["driver"], s["frame"]) not in out:
-            out[(s["driver"], s["frame"])] = s["functions"]
+        if s.get(what) and (s["driver"], s["frame"]) not in out:
+            out[(s["driver"], s["frame"])] = s[what]
     return out
 
 
@@ -307,7 +375,12 @@ def ipp_table(rows, sizes):
                 continue
             cells.append("%8.2f (%4.1f%%) %5s" % (
                 r["ipp"], r["ipp_spread_pct"], fmt(r["ipp_per_burst"], 1)))
-            if r.get("ipp_by_process"):
+            if r.get("ipp_svc_bound"):
+                notes.append("  %s %d B = %s; idle passes taken out (and "
+                             "those that did work: add at most %.1f)" % (
+                                 r["label"], size, r["ipp_by_process"],
+                                 r["ipp_svc_bound"]))
+            elif r.get("ipp_by_process"):
                 notes.append("  %s %d B = %s; %.0f%% of receive polls were "
                              "empty (their cost taken out)" % (
                                  r["label"], size, r["ipp_by_process"],
@@ -322,7 +395,7 @@ def ipp_table(rows, sizes):
     if notes:
         lines.append("notes (two-process setups: the processes' shares of "
                      "the sum of their instructions / the packets both "
-                     "received):")
+                     "received; service: the two lcores' shares):")
         lines.extend(notes)
     lines.append("")
     return lines
@@ -345,10 +418,12 @@ def write_ipp_csvs(out, ipp_samples, functions):
                         if len(s["procs"]) > 1 else ""])
     with open(os.path.join(out, "ipp_functions.csv"), "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["driver", "frame_bytes", "function", "instr_per_pkt"])
-        for (drv, size), fns in sorted(functions.items()):
-            for name, v in fns:
-                w.writerow([drv, size, name, "%.2f" % v])
+        w.writerow(["driver", "frame_bytes", "level", "function",
+                    "instr_per_pkt"])
+        for level in ("functions", "sources"):
+            for (drv, size), fns in sorted(functions[level].items()):
+                for name, v in fns:
+                    w.writerow([drv, size, level[:-1], name, "%.2f" % v])
 
 
 def write_csvs(out, samples, rows, peers):
@@ -546,23 +621,42 @@ def ipp_method(args, ipp_samples, measured):
              "processes under callgrind over the same window (each command "
              "is sent to both before waiting for either); IPP = the sum of "
              "both processes' instructions / the frames both received, and "
-             "each process's share is given. There the faster process waits "
-             "for the slower one by polling empty queues, and how often "
-             "depends on the load: the script counts the empty polls (the "
-             "receive burst calls that testpmd's io forwarding did not follow "
-             "with a transmit burst call), prices one in a window with "
-             "nothing in flight (%.1f s, same launch), and takes their cost "
-             "out. The raw figure is kept in ipp.csv;" % ipp.IDLE_S)
-    L.append("5. check: packets per receive burst call (packets / receive "
-             "calls that returned frames) must be 32 (testpmd's burst) for "
-             "single-process setups, where no poll is empty: it is printed "
-             "in the table.")
+             "each process's share is given. Both processes are put on one "
+             "cpu (`--lcores 0@0,1@0`): each runs while the other waits and "
+             "finds all the frames the other sent, so every burst is full "
+             "(on two cpus the faster process polls while the other is half-"
+             "way through a burst, and burst fill, hence IPP, moves with the "
+             "load by a few per cent). A process then polls its empty queue "
+             "until the scheduler switches: the script counts these empty "
+             "polls (the receive burst calls that testpmd's io forwarding did "
+             "not follow with a transmit burst call), prices one in a window "
+             "with nothing in flight (%.1f s, same launch), and takes their "
+             "cost out (the raw figure is in ipp.csv). Check: memif in two "
+             "processes gives the same IPP as memif in one;" % ipp.IDLE_S)
+    L.append("5. the service adapter (`qpring service copy=1`): valgrind "
+             "runs one thread of a process at a time, so the forwarding "
+             "lcore and the service lcore take turns and each spends most "
+             "of its time slice polling for what the other has not done "
+             "yet. The forwarding lcore's empty polls are taken out as "
+             "above, and so is every pass of the service lcore's loop "
+             "(priced in the idle window: instructions of the service "
+             "lcore's thread / calls of `qpring_service_run`). That also "
+             "takes out the fixed cost of the passes that did work, at most "
+             "one per transmit burst (a pass services everything posted "
+             "before it): the table gives that bound;")
+    L.append("6. check: packets per receive burst call (packets / receive "
+             "calls that returned frames) must be 32, testpmd's burst: it is "
+             "printed in the table. The frames' average size in the window "
+             "(received bytes / packets) must be the size measured, or the "
+             "launch fails.")
     L.append("")
     L.append("dpdk-testpmd and DPDK's drivers are stripped: their functions "
              "show as library:address; testpmd's io forwarding function is "
              "found by its calls (the forwarding loop calls it once per "
-             "stream and pass). Not measured: " + "; ".join(
-                 "%s (%s)" % (k, v) for k, v in ipp.SKIP.items()) + ".")
+             "stream and pass)." + ("" if not ipp.SKIP else
+                                     " Not measured: " + "; ".join(
+                                         "%s (%s)" % (k, v)
+                                         for k, v in ipp.SKIP.items()) + "."))
     L.append("")
     return L
 
@@ -589,14 +683,30 @@ def ipp_report(args, rows, ipp_samples, functions):
             r["ipp_spread_pct"], " / ".join(
                 "%d" % got[k]["pkts"] for k in reps if k in got)))
     L.append("")
-    if not functions:
+    if not functions or not functions["functions"]:
         return L
     L.append("### qpring by function")
     L.append("")
     L.append("Instructions per packet by function (self cost, inlined "
              "callees included; first launch), io forwarding. "
-             "ipp_functions.csv has the same figures.")
+             "ipp_functions.csv has the same figures. qpring's IPP runs load "
+             "%s." % getattr(args, "ipp_debug_how", "the build's plugin"))
     L.append("")
+    L.extend(breakdown(functions["functions"], ipp_samples, True))
+    if functions["sources"]:
+        L.append("By function and source file: the code inlined into a "
+                 "function from a header (rte_memcpy.h, rte_mempool.h, "
+                 "qp_slot.h...) counted apart from the function's own "
+                 "file (figures of 0.5 instructions per packet and more):")
+        L.append("")
+        L.extend(breakdown(functions["sources"], ipp_samples, False))
+    return L
+
+
+def breakdown(functions, ipp_samples, total):
+    """A markdown table: one row per function, a column per (driver,
+    frame size)."""
+    L = []
     keys = sorted(functions)
     names = []
     for k in keys:
@@ -612,9 +722,11 @@ def ipp_report(args, rows, ipp_samples, functions):
         L.append("| `%s` | %s |" % (name, " | ".join(
             "%.1f" % tables[k][name] if name in tables[k] else "-"
             for k in keys)))
-    L.append("| **all (IPP)** | %s |" % " | ".join(
-        "**%.1f**" % next(s["ipp"] for s in ipp_samples
-                          if (s["driver"], s["frame"]) == k) for k in keys))
+    if total:
+        L.append("| **all (IPP)** | %s |" % " | ".join(
+            "**%.1f**" % next(s["ipp"] for s in ipp_samples
+                              if (s["driver"], s["frame"]) == k)
+            for k in keys))
     L.append("")
     return L
 
@@ -767,9 +879,9 @@ def main():
     if args.warm is None:
         args.warm = 0.15 if args.quick else 0.4
     if args.budget is None:
-        args.budget = 80 if args.quick else 470
+        args.budget = 80 if args.quick else 430
     if args.ipp_window is None:
-        args.ipp_window = 1.0 if args.quick else 2.0
+        args.ipp_window = 1.0 if args.quick else 1.5
     if args.ipp_reps is None:
         args.ipp_reps = 1 if args.quick else 2
     if args.ipp_budget is None:
@@ -782,6 +894,7 @@ def main():
                        else os.path.join(root, "doc/bench"))
     os.makedirs(out, exist_ok=True)
     args.logdir = os.path.join(build, "bench-logs", "run")
+    args.root, args.build_dir = root, build
     shutil.rmtree(args.logdir, ignore_errors=True)
     os.makedirs(args.logdir)
 
@@ -900,7 +1013,8 @@ def main():
     elapsed = time.monotonic() - t_start
     m = machine()
     write_csvs(out, samples, rows, peers)
-    functions = ipp_functions(ipp_samples)
+    functions = dict(functions=ipp_functions(ipp_samples),
+                     sources=ipp_functions(ipp_samples, "sources"))
     if ipp_samples:
         write_ipp_csvs(out, ipp_samples, functions)
     png = False

@@ -264,10 +264,12 @@ class Session:
     """The testpmd process(es) of one driver for one launch."""
 
     def __init__(self, args, drv, uid, size, limit_s, wrap=None,
-                 app_extra=(), slow=1.0, cycles=True, tag=""):
+                 app_extra=(), slow=1.0, cycles=True, tag="", lcores=None):
         """wrap(i, spec) gives a command to run testpmd i under (valgrind);
         app_extra: more testpmd arguments; slow: a factor for every timeout
-        (valgrind starts and answers slowly); cycles: record-core-cycles."""
+        (valgrind starts and answers slowly); cycles: record-core-cycles;
+        lcores: EAL lcore arguments for every process instead of the
+        driver's own."""
         self.drv = drv
         self.specs = drv.procs(uid, size)
         self.uid = uid
@@ -278,6 +280,7 @@ class Session:
         self.slow = slow
         self.cycles = cycles
         self.tag = tag
+        self.lcores = lcores
         self.tps = []
         self.files = [f for s in self.specs for f in s.get("files", [])]
         self.prefixes = []
@@ -290,7 +293,7 @@ class Session:
         for i, spec in enumerate(self.specs):
             prefix = "qpbench-%s-%d" % (self.uid, i)
             self.prefixes.append(prefix)
-            eal = list(spec.get("lcores", ["-l", "0-1"]))
+            eal = list(self.lcores or spec.get("lcores", ["-l", "0-1"]))
             eal += ["--no-huge", "--no-pci", "--file-prefix", prefix]
             if "-m" not in spec["eal"]:
                 eal += ["-m", "512"]
