@@ -598,7 +598,7 @@ def ipp_method(args, ipp_samples, measured):
     L.append("")
     L.append("1. in-flight frames are drained (`set fwd rxonly`, `start`, "
              "`stop`), then io forwarding is seeded with `start tx_first %d` "
-             "(%d frames of the size per port), forwards for %.0f s and is "
+             "(%d frames of the size per port), forwards for %.1f s and is "
              "stopped; testpmd runs with `--no-flush-rx`, so the frames in "
              "flight stay in the rings at `stop` and forwarding resumes on "
              "`start` (without it `start` reads and drops them, counting them "
