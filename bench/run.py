@@ -879,13 +879,13 @@ def main():
     if args.warm is None:
         args.warm = 0.15 if args.quick else 0.4
     if args.budget is None:
-        args.budget = 80 if args.quick else 430
+        args.budget = 80 if args.quick else 410
     if args.ipp_window is None:
         args.ipp_window = 1.0 if args.quick else 1.5
     if args.ipp_reps is None:
         args.ipp_reps = 1 if args.quick else 2
     if args.ipp_budget is None:
-        args.ipp_budget = 60 if args.quick else 380
+        args.ipp_budget = 60 if args.quick else 420
     args.ipp_sizes = [int(x) for x in (
         args.ipp_sizes or ("64" if args.quick else "64,1500")).split(",")]
     if args.ipp_only is None and args.quick:
