@@ -11,6 +11,9 @@
 #   ... WINDOW seconds ...
 #   stop; callgrind_control -i off; callgrind_control -d; show port stats all
 #
+# (callgrind_control's requests are sent with vgdb directly, to every
+# process at once.)
+#
 # in every process (testpmd runs with --no-flush-rx, so the frames in
 # flight at "stop" stay in the rings and forwarding resumes on "start").
 # IPP = instructions executed by all the processes' threads in the window
@@ -37,9 +40,10 @@ from tpmd import (STATS_RE, TX_FIRST_BURSTS, BenchError, Driver, Session,
                   make_drivers)
 
 VALGRIND = "valgrind"
+VGDB = "vgdb"
 BURST = 32                   # testpmd's default packets per burst
 DRAIN_S = 0.3                # rxonly pass that empties the rings
-WARM_S = 0.5                 # io forwarding before the counted window
+WARM_S = 0.3                 # io forwarding before the counted window
 IDLE_S = 0.5                 # window to price an empty poll
 
 
@@ -221,12 +225,27 @@ def source_files(data, pkts, threshold=0.5):
 
 # ----------------------------------------------------------- measurement
 
-def callgrind_control(pid, *what, timeout=60):
-    r = subprocess.run(["callgrind_control"] + list(what) + [str(pid)],
-                       capture_output=True, text=True, timeout=timeout)
-    if r.returncode != 0 or "OK" not in r.stdout:
-        raise BenchError("callgrind_control %s %d failed: %s" % (
-            " ".join(what), pid, (r.stdout + r.stderr).strip()[-300:]))
+def vgdb(pids, *commands, timeout=60):
+    """Send callgrind monitor commands ("instrumentation on", "dump": what
+    callgrind_control sends) to every process at once through vgdb."""
+    argv = []
+    for c in commands:
+        argv += (["-c"] if argv else []) + c.split()
+    procs = [(pid, subprocess.Popen(
+        [VGDB, "--pid=%d" % pid, "--max-invoke-ms=20"] + argv,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        for pid in pids]
+    for pid, p in procs:
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.communicate()
+            raise BenchError("vgdb %s: no answer from %d in %d s"
+                             % (" ".join(argv), pid, timeout))
+        if p.returncode != 0:
+            raise BenchError("vgdb %s to %d failed: %s" % (
+                " ".join(argv), pid, (out + err).strip()[-300:]))
 
 
 RX_BYTES_RE = re.compile(r"RX-bytes:\s+(\d+)")
@@ -368,14 +387,11 @@ class IppSession:
         for tp, out in zip(tps, self.s_outs()):
             tp.cmd("clear port stats all")
             before.append(set(dumps(out)))
-        for pid in self.pids:
-            callgrind_control(pid, "-i", "on")
+        vgdb(self.pids, "instrumentation on")
         send_all(tps, "start")
         time.sleep(seconds)
         send_all(tps, "stop")
-        for pid in self.pids:
-            callgrind_control(pid, "-i", "off")
-            callgrind_control(pid, "-d")
+        vgdb(self.pids, "instrumentation off", "dump")
         res = []
         for tp, out, old in zip(tps, self.s_outs(), before):
             pkts, nbytes = rx_counters(tp)
@@ -595,7 +611,7 @@ def line(label, r):
 
 
 def check_tools():
-    for t in (VALGRIND, "callgrind_control"):
+    for t in (VALGRIND, VGDB):
         if shutil.which(t) is None:
             return "%s not installed (Debian package valgrind)" % t
     return None

@@ -607,8 +607,10 @@ def ipp_method(args, ipp_samples, measured):
     L.append("2. the counted window: `clear port stats all`, "
              "`callgrind_control -i on`, `start`, %.1f s, `stop`, "
              "`callgrind_control -i off`, `callgrind_control -d`, then "
-             "`show port stats all`. Instrumentation is on exactly while the "
-             "packets counted are forwarded, and nothing else forwards;"
+             "`show port stats all` (the callgrind requests go through "
+             "`vgdb --pid=N instrumentation on` etc., to every process at "
+             "once). Instrumentation is on exactly while the packets "
+             "counted are forwarded, and nothing else forwards;"
              % args.ipp_window)
     L.append("3. IPP = instructions of the process's threads in the window / "
              "frames its ports received in it (each received frame is also "
@@ -881,7 +883,7 @@ def main():
     if args.budget is None:
         args.budget = 80 if args.quick else 410
     if args.ipp_window is None:
-        args.ipp_window = 1.0 if args.quick else 1.5
+        args.ipp_window = 1.0
     if args.ipp_reps is None:
         args.ipp_reps = 1 if args.quick else 2
     if args.ipp_budget is None:
