@@ -44,19 +44,21 @@ qp_in_service_range(struct qp_hwq *q, uint64_t db, uintptr_t db_local, uint32_t 
  * not simple or does not fit (*bytes: what it moved). Returns how many.
  */
 static __rte_always_inline uint32_t
-qp_fast_run(struct qp_hwq *sq, struct qp_slot *restrict ss, struct qp_slot *restrict rs,
-	    uint32_t n, uint32_t max_len, uint32_t cap, const struct qp_rxport *rp, uint64_t db,
-	    int zero_copy, uint64_t *bytes)
+qp_fast_move(struct qp_slot *ss, struct qp_slot *rs, uint32_t n,
+	     uint32_t max_len, uint32_t cap, const struct qp_rxport *rp, int zero_copy,
+	     uint64_t *bytes)
 {
-	const struct qp_slot *const db_slot = (const struct qp_slot *)(uintptr_t)(db & QP_DB_VA_MASK);
 	const int xlate = rp->xlate;
+	struct qp_slot *const ss0 = ss, *const end = ss + n;
+	/* The receive slot at the same distance: one pointer walks both. */
+	const intptr_t d = (intptr_t)rs - (intptr_t)ss;
 	uint64_t b = 0;
-	uint32_t i;
 
-	for (i = 0; i < n; i++, ss++, rs++) {
+	for (; ss != end; ss++) {
 		const uint64_t wqe = ss->wqe_word;
 		const uint32_t len = (uint32_t)wqe;
 
+		rs = (struct qp_slot *)(uintptr_t)((intptr_t)ss + d);
 		if (unlikely(wqe - QP_WQE_SIMPLE > max_len))
 			break;
 		if (zero_copy) {
@@ -76,14 +78,35 @@ qp_fast_run(struct qp_hwq *sq, struct qp_slot *restrict ss, struct qp_slot *rest
 			qp_copy(dst, (const uint8_t *)(uintptr_t)ss->addr, len);
 		}
 		qp_slot_complete(rs, len, QP_ST_OK); /* A1: the receiver's */
-		/* The newest WQE's in-service bit, before its completion. */
-		if (unlikely(ss == db_slot))
-			qp_regs_clear_in_service(&sq->regs, db);
 		qp_slot_complete(ss, len, QP_ST_OK); /* A1: the sender's */
 		b += len;
 	}
 	*bytes += b;
-	return i;
+	return (uint32_t)(ss - ss0);
+}
+
+/*
+ * qp_fast_move() over a run, with the send queue's in-service bit cleared
+ * just before the WQE the doorbell names (if it is in the run) completes:
+ * the run is moved in two parts around it, so no frame pays a test.
+ */
+static __rte_always_inline uint32_t
+qp_fast_run(struct qp_hwq *sq, struct qp_slot *ss, struct qp_slot *rs, uint32_t n,
+	    uint32_t max_len, uint32_t cap, const struct qp_rxport *rp, uint64_t db,
+	    int zero_copy, uint64_t *bytes)
+{
+	const uintptr_t dbs = (uintptr_t)(db & QP_DB_VA_MASK);
+	uint32_t before = n, k;
+
+	if (dbs >= (uintptr_t)ss && dbs < (uintptr_t)(ss + n))
+		before = (uint32_t)((dbs - (uintptr_t)ss) / QP_SLOT_SIZE);
+	k = qp_fast_move(ss, rs, before, max_len, cap, rp, zero_copy, bytes);
+	if (k != before || before == n)
+		return k;
+	/* Only if its frame is moved: checked by peeking at it first. */
+	if (ss[k].wqe_word - QP_WQE_SIMPLE <= max_len)
+		qp_regs_clear_in_service(&sq->regs, db);
+	return k + qp_fast_move(ss + k, rs + k, n - k, max_len, cap, rp, zero_copy, bytes);
 }
 
 /*

@@ -144,6 +144,35 @@ qpring_txo_flags(const struct qpring_txq *txq, const struct rte_mbuf *m)
 #define QP_WQE_SEND_1 ((uint64_t)1 << 48 | (uint64_t)QP_WQE_F_SEND << 32)
 
 /*
+ * Post the common WQEs (one buffer, within the MTU, no offload) of @pkts
+ * into consecutive slots from @s, at most @n, stopping at the first frame
+ * that is not common. Returns how many it posted; adds their bytes.
+ */
+static __rte_always_inline uint32_t
+qpring_tx_post_run(struct qp_slot *restrict s, struct rte_mbuf *const *restrict pkts, uint32_t n,
+		   uint32_t max_len, uint64_t *bytes)
+{
+	uint64_t b = 0;
+	uint32_t i;
+
+	for (i = 0; i < n; i++, s++) {
+		const struct rte_mbuf *m = pkts[i];
+		const uint32_t len = m->pkt_len;
+
+		if (unlikely(len - RTE_ETHER_HDR_LEN > max_len || m->nb_segs != 1))
+			break;
+		s->addr = rte_pktmbuf_mtod(m, uintptr_t);
+		s->cookie = (uintptr_t)m;
+		s->wqe_word = QP_WQE_SEND_1 | len;
+		/* Relaxed: published by the doorbell's release (R1). */
+		__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
+		b += len;
+	}
+	*bytes += b;
+	return i;
+}
+
+/*
  * A send WQE that is not the common one: a chained frame (up to QP_MAX_SEGS
  * buffers), send offloads, or a frame to refuse (shorter than an Ethernet
  * header, over the MTU, too many buffers: freed, returns -1, counted by the
@@ -229,9 +258,8 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **restrict pkts, uint16
 		 enum qpring_tx_variant v)
 {
 	struct qp_slot *restrict const slots = txq->hw->slots;
-	struct qp_slot *last = NULL, *s;
+	struct qp_slot *last = NULL;
 	const uint32_t mask = txq->mask, size = mask + 1;
-	const struct qp_slot *const end = slots + size;
 	const uint32_t max_len = txq->max_frame - RTE_ETHER_HDR_LEN;
 	const uint8_t tx_ol = txq->tx_ol;
 	const int inline_adapter = v != QPRING_TX_POST;
@@ -245,27 +273,28 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **restrict pkts, uint16
 		room = size - (tail - txq->clean);
 	}
 	n = RTE_MIN((uint32_t)nb_pkts, room);
-	for (i = 0, s = &slots[tail & mask]; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-		const uint32_t len = m->pkt_len;
+	for (i = 0; i < n;) {
+		/* A run of common WQEs into slots that do not wrap. */
+		const uint32_t idx = tail & mask;
+		const uint32_t run = RTE_MIN(n - i, size - idx);
+		uint32_t k = tx_ol ? 0 : qpring_tx_post_run(&slots[idx], &pkts[i], run, max_len,
+							     &bytes);
 
-		/* One buffer, within the MTU, no offload: the common WQE. */
-		if (likely(len - RTE_ETHER_HDR_LEN <= max_len && m->nb_segs == 1 && !tx_ol)) {
-			s->addr = rte_pktmbuf_mtod(m, uintptr_t);
-			s->cookie = (uintptr_t)m;
-			s->wqe_word = QP_WQE_SEND_1 | len;
-			/* Relaxed: published by the doorbell's release (R1). */
-			__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
-		} else if (qpring_tx_post_slow(txq, s, m, tail, max_len) != 0) {
-			bad++; /* consumed and counted, never sent */
+		tail += k;
+		i += k;
+		if (k == run)
 			continue;
+		/* The frame that stopped it: a chain, offloads, or refused. */
+		if (qpring_tx_post_slow(txq, &slots[tail & mask], pkts[i], tail, max_len) != 0) {
+			bad++;
+		} else {
+			bytes += pkts[i]->pkt_len;
+			tail++;
 		}
-		bytes += len;
-		last = s;
-		tail++;
-		if (unlikely(++s == end))
-			s = slots; /* the ring wraps */
+		i++;
 	}
+	if (tail != txq->tail)
+		last = &slots[(tail - 1) & mask];
 	if (unlikely(n < nb_pkts))
 		txq->c[QP_TXC_RING_FULL]++; /* the next slot is not completed yet */
 	if (likely(last != NULL)) {
@@ -610,6 +639,25 @@ qpring_rx_linearize(struct qpring_rxq *rxq, struct rte_mbuf *m)
 	return nm;
 }
 
+/* Linearise the chained frames among @pkts[0..n) (or drop and count
+ * them); returns how many frames are left, in order.
+ */
+static __rte_noinline uint16_t
+qpring_rx_unchain(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i, out = 0;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (m->nb_segs != 1)
+			m = qpring_rx_linearize(rxq, m);
+		if (m != NULL)
+			pkts[out++] = m;
+	}
+	return out;
+}
+
 /*
  * Receive burst, zero copy. A receive WQE is a credit: no buffer, only the
  * right to receive one frame; the adapter hands the sender's mbuf over
@@ -645,56 +693,91 @@ qpring_rx_zc_slow(struct qpring_rxq *rxq, struct qp_slot *s, uint64_t r, uint32_
 	return m;
 }
 
+/*
+ * Harvest the common zero-copy completions (done, status OK, nothing
+ * written back) of at most @n consecutive slots from @s: take each frame's
+ * mbuf, post a fresh credit (the cookie cleared, for the adapter puts the
+ * next frame's mbuf there, and the indicator; the WQE's other fields are
+ * the credit's already). Stops at the first other slot. Returns how many.
+ */
+static __rte_always_inline uint32_t
+qpring_rx_zc_run(struct qp_slot *restrict s, struct rte_mbuf **restrict pkts, uint32_t n,
+		 uint16_t port_id, uint64_t *bytes, uint16_t *segs)
+{
+	uint64_t b = 0;
+	uint16_t sg = 0;
+	uint32_t i;
+
+	for (i = 0; i < n; i++, s++) {
+		const uint64_t r = qp_slot_result(s); /* D1 */
+		struct rte_mbuf *m;
+
+		if (unlikely(r >> 32 != (uint64_t)QP_IND_DONE << 16))
+			break;
+		m = (struct rte_mbuf *)(uintptr_t)s->cookie;
+		s->cookie = 0;
+		__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
+		/* The sender's mbuf, chain and lengths intact; a chain goes
+		 * back to the caller to check (receive scatter).
+		 */
+		m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
+		m->packet_type = 0;
+		m->port = port_id;
+		sg |= m->nb_segs;
+		pkts[i] = m;
+		b += QP_RES_LEN(r);
+	}
+	*bytes += b;
+	*segs |= sg;
+	return i;
+}
+
 static __rte_always_inline uint16_t
 qpring_rx_zc_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, uint16_t nb_pkts)
 {
 	struct qp_slot *restrict const slots = rxq->hw->slots;
-	struct qp_slot *last = NULL;
 	const uint32_t mask = rxq->mask, head = rxq->head;
 	const uint32_t lim = RTE_MIN((uint32_t)nb_pkts, mask + 1);
-	const struct qp_slot *const end = slots + mask + 1;
-	struct qp_slot *s = &slots[head & mask];
-	const uint16_t port_id = rxq->port_id;
-	const uint8_t scatter = rxq->scatter;
-	uint32_t n, errors = 0;
+	uint32_t n = 0, errors = 0;
 	uint64_t bytes = 0;
-	uint16_t out = 0;
+	uint16_t out = 0, segs = 0;
 
 	if (unlikely(rxq->kick))
 		qpring_cable_kick(rxq->port);
-	for (n = 0; n < lim; n++, last = s, s = unlikely(s + 1 == end) ? slots : s + 1) {
-		const uint64_t r = qp_slot_result(s); /* D1 */
+	while (n < lim) {
+		const uint32_t idx = (head + n) & mask;
+		const uint32_t run = RTE_MIN(lim - n, mask + 1 - idx);
+		const uint32_t k = qpring_rx_zc_run(&slots[idx], &pkts[out], run, rxq->port_id,
+						    &bytes, &segs);
+		struct qp_slot *s;
 		struct rte_mbuf *m;
+		uint64_t r;
 
-		/* Done, status OK, nothing written back: the common case. */
-		if (likely(r >> 32 == (uint64_t)QP_IND_DONE << 16)) {
-			m = (struct rte_mbuf *)(uintptr_t)s->cookie;
-			/* A fresh credit: the cookie cleared (the adapter puts
-			 * the next frame's mbuf there) and the indicator; the
-			 * WQE's other fields are the credit's already.
-			 */
-			s->cookie = 0;
-			__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
-			/* The sender's mbuf, chain and lengths intact. */
-			m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
-			m->packet_type = 0;
-			m->port = port_id;
-		} else if (QP_RES_IND(r) != QP_IND_DONE) {
+		n += k;
+		out = (uint16_t)(out + k);
+		if (k == run)
+			continue;
+		/* The slot that stopped it: not done yet, or a rarer one. */
+		s = &slots[(head + n) & mask];
+		r = qp_slot_result(s); /* D1 */
+		if (QP_RES_IND(r) != QP_IND_DONE)
 			break;
-		} else {
-			m = qpring_rx_zc_slow(rxq, s, r, &errors);
-			if (m == NULL)
-				continue;
+		n++;
+		m = qpring_rx_zc_slow(rxq, s, r, &errors);
+		if (m != NULL) {
+			bytes += QP_RES_LEN(r);
+			segs |= m->nb_segs;
+			pkts[out++] = m;
 		}
-		if (unlikely(m->nb_segs > 1) && !scatter) {
-			m = qpring_rx_linearize(rxq, m);
-			if (m == NULL)
-				continue;
-		}
-		bytes += QP_RES_LEN(r);
-		pkts[out++] = m;
 	}
-	qpring_rx_publish(rxq, last, head + n, n, out, bytes, errors);
+	/* Chained frames for a queue without receive scatter: linearised
+	 * (rare; a chain has nb_segs > 1, so some bit above bit 0 is set).
+	 */
+	if (unlikely(segs > 1) && !rxq->scatter)
+		out = qpring_rx_unchain(rxq, pkts, out);
+	if (n != 0)
+		qpring_rx_publish(rxq, &slots[(head + n - 1) & mask], head + n, n, out, bytes,
+				  errors);
 	return out;
 }
 
