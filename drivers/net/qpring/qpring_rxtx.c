@@ -152,11 +152,12 @@ static __rte_always_inline uint32_t
 qpring_tx_post_run(struct qp_slot *restrict s, struct rte_mbuf *const *restrict pkts, uint32_t n,
 		   uint32_t max_len, uint64_t *bytes)
 {
+	struct rte_mbuf *const *restrict p = pkts;
+	struct rte_mbuf *const *const pend = pkts + n;
 	uint64_t b = 0;
-	uint32_t i;
 
-	for (i = 0; i < n; i++, s++) {
-		const struct rte_mbuf *m = pkts[i];
+	for (; p != pend; p++, s++) {
+		const struct rte_mbuf *m = *p;
 		const uint32_t len = m->pkt_len;
 
 		if (unlikely(len - RTE_ETHER_HDR_LEN > max_len || m->nb_segs != 1))
@@ -169,7 +170,7 @@ qpring_tx_post_run(struct qp_slot *restrict s, struct rte_mbuf *const *restrict 
 		b += len;
 	}
 	*bytes += b;
-	return i;
+	return (uint32_t)(p - pkts);
 }
 
 /*
@@ -317,7 +318,7 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **restrict pkts, uint16
 	    (last != NULL || n < nb_pkts || unlikely(qp_adapter_has_work(txq->hw))) &&
 	    qpring_adapter_trylock(txq->hw)) {
 		const struct qp_adapter_q *ad = &txq->hw->ad;
-		int all_handed_over;
+		int all_handed_over, all_mine;
 
 		if (v == QPRING_TX_WIRE)
 			qpring_wire_of(txq->port)->tx(txq, UINT32_MAX);
@@ -330,9 +331,22 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **restrict pkts, uint16
 		 */
 		all_handed_over = zero_copy && ad->head == tail && ad->done_head == tail &&
 				  ad->kept == txq->kept_seen;
+		/* Copy mode, every WQE up to the tail completed, none older
+		 * outstanding, and this burst's frames all posted, single: they
+		 * are exactly pkts[0..n), which go back in one bulk put without
+		 * a walk over the slots.
+		 */
+		all_mine = !zero_copy && ad->head == tail && ad->done_head == tail &&
+			   txq->clean == tail - n && bad == 0 && txq->fast_free &&
+			   (int32_t)(txq->clean - txq->multi_until) >= 0;
 		qpring_adapter_unlock(txq->hw);
 		if (all_handed_over) {
 			txq->c[QP_TXC_REAPED] += tail - txq->clean;
+			txq->clean = tail;
+		} else if (all_mine) {
+			/* MBUF_FAST_FREE: one pool, refcnt 1, direct. */
+			rte_mempool_put_bulk(pkts[0]->pool, (void **)pkts, n);
+			txq->c[QP_TXC_REAPED] += n;
 			txq->clean = tail;
 		} else {
 			qpring_tx_reclaim(txq, UINT32_MAX);
@@ -591,10 +605,89 @@ qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, u
 	return out;
 }
 
+/*
+ * The common receive burst, copy mode: a run of completions that are done,
+ * OK and carry no write-back, over slots that do not wrap. Each buffer goes
+ * out with its frame, and a fresh one from @fresh takes its slot (with
+ * @flat, at a fixed offset from its mbuf). Returns how many.
+ */
+static __rte_always_inline uint32_t
+qpring_rx_copy_run(const struct qpring_rxq *rxq, struct qp_slot *restrict s,
+		   struct rte_mbuf **restrict pkts, struct rte_mbuf *const *restrict fresh,
+		   uint32_t n, uint64_t *bytes)
+{
+	const uint32_t buf_off = rxq->buf_off;
+	const uint64_t wqe_word = (uint64_t)rxq->buf_cap | (uint64_t)QP_WQE_F_RECV << 32 |
+				  (uint64_t)1 << 48;
+	struct rte_mbuf **restrict p = pkts;
+	struct rte_mbuf **const pend = pkts + n;
+	struct rte_mbuf *const *restrict f = fresh;
+	uint64_t b = 0;
+
+	for (; p != pend; p++, f++, s++) {
+		const uint64_t r = qp_slot_result(s); /* D1 */
+		struct rte_mbuf *m, *nm;
+
+		if (unlikely(r >> 32 != (uint64_t)QP_IND_DONE << 16))
+			break;
+		m = (struct rte_mbuf *)(uintptr_t)s->cookie;
+		nm = *f;
+		s->addr = (uintptr_t)nm + buf_off;
+		s->cookie = (uintptr_t)nm;
+		s->wqe_word = wqe_word;
+		/* Relaxed: published by the doorbell's release (R1). */
+		__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
+		qpring_rx_rearm(rxq, m, QP_RES_LEN(r));
+		*p = m;
+		b += QP_RES_LEN(r);
+	}
+	*bytes += b;
+	return (uint32_t)(p - pkts);
+}
+
 static uint16_t
 qpring_rx_copy(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return qpring_rx_copy_common(q, pkts, nb_pkts, 0);
+	struct qpring_rxq *rxq = q;
+	struct qp_slot *const slots = rxq->hw->slots;
+	struct rte_mbuf *fresh[QPRING_RX_CHUNK];
+	const uint32_t mask = rxq->mask, head = rxq->head;
+	const uint32_t want = RTE_MIN(RTE_MIN((uint32_t)nb_pkts, QPRING_RX_CHUNK), mask + 1);
+	uint32_t n = 0, k;
+	uint64_t bytes = 0;
+
+	if (unlikely(rxq->kick))
+		qpring_cable_kick(rxq->port);
+	/* Nothing waiting: no allocation. */
+	if (!qp_slot_is_done(&slots[head & mask])) /* D1 */
+		return 0;
+	/* The rarer cases take the general burst: buffers not at a fixed
+	 * offset, more than one chunk, or a pool short of a chunk.
+	 */
+	if (unlikely(!rxq->flat_pool || want < nb_pkts ||
+		     rte_mempool_get_bulk(rxq->mp, (void **)fresh, want) != 0))
+		return qpring_rx_copy_common(rxq, pkts, nb_pkts, 0);
+	while (n < want) {
+		const uint32_t idx = (head + n) & mask;
+		const uint32_t run = RTE_MIN(want - n, mask + 1 - idx);
+
+		k = qpring_rx_copy_run(rxq, &slots[idx], &pkts[n], &fresh[n], run, &bytes);
+		n += k;
+		if (k != run)
+			break;
+	}
+	if (n != want)
+		rte_mempool_put_bulk(rxq->mp, (void **)&fresh[n], want - n);
+	if (n != 0)
+		qpring_rx_publish(rxq, &slots[(head + n - 1) & mask], head + n, n, (uint16_t)n,
+				  bytes, 0);
+	/* A slot that stopped the run with something other than a fresh
+	 * frame (an error, a skip) is for the general burst, next call or
+	 * now if there is room.
+	 */
+	if (n < nb_pkts && qp_slot_is_done(&slots[(head + n) & mask]))
+		n += qpring_rx_copy_common(rxq, pkts + n, (uint16_t)(nb_pkts - n), 0);
+	return (uint16_t)n;
 }
 
 static uint16_t
@@ -704,11 +797,12 @@ static __rte_always_inline uint32_t
 qpring_rx_zc_run(struct qp_slot *restrict s, struct rte_mbuf **restrict pkts, uint32_t n,
 		 uint16_t port_id, uint64_t *bytes, uint16_t *segs)
 {
+	struct rte_mbuf **restrict p = pkts;
+	struct rte_mbuf **const pend = pkts + n;
 	uint64_t b = 0;
 	uint16_t sg = 0;
-	uint32_t i;
 
-	for (i = 0; i < n; i++, s++) {
+	for (; p != pend; p++, s++) {
 		const uint64_t r = qp_slot_result(s); /* D1 */
 		struct rte_mbuf *m;
 
@@ -724,12 +818,12 @@ qpring_rx_zc_run(struct qp_slot *restrict s, struct rte_mbuf **restrict pkts, ui
 		m->packet_type = 0;
 		m->port = port_id;
 		sg |= m->nb_segs;
-		pkts[i] = m;
+		*p = m;
 		b += QP_RES_LEN(r);
 	}
 	*bytes += b;
 	*segs |= sg;
-	return i;
+	return (uint32_t)(p - pkts);
 }
 
 static __rte_always_inline uint16_t
