@@ -36,6 +36,13 @@ extern int qpring_logtype;
 
 #define QPRING_MAX_QPS         256u  /* queue pairs per port */
 #define QPRING_DEFAULT_RING    512u  /* slots, when the application asks 0 */
+/* Receive buffers posted at once in copy mode: the whole ring by default,
+ * as a NIC does (the ring's size is what it can buffer); the devarg
+ * rx_window posts fewer, so that a buffer comes back into use sooner and
+ * is still in the cache when the adapter copies into it, at the cost of
+ * buffering (doc/bench/ measures both).
+ */
+#define QPRING_DEFAULT_RX_WINDOW 0u
 #define QPRING_MIN_MTU         68u
 #define QPRING_MAX_FRAME       9216u /* bytes, without CRC */
 #define QPRING_FRAME_OVERHEAD  (RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)
@@ -142,6 +149,9 @@ struct qpring_rxq {
 	uint8_t kick;                 /* the sender's inline adapter may hold work
 				       * a fault delays: move it along (10.2) */
 	uint8_t zero_copy;            /* receive WQEs are credits (copy=0) */
+	uint32_t window;              /* buffers posted at once: slots [head, head +
+				       * window) hold WQEs; the driver re-posts a
+				       * harvested buffer window slots ahead */
 	uint64_t offloads;            /* RTE_ETH_RX_OFFLOAD_* the port enabled */
 	uint64_t c[QP_RXC_NR];
 	/* cold */
@@ -170,6 +180,7 @@ struct qpring_args {
 	uint8_t adapter_mode;
 	uint8_t rxq_map;                /* enum qp_rxsel: QP_RXSEL_FIRST (the port
 					 * decides: RSS or queue 0) or _SAME */
+	uint32_t rx_window;             /* receive buffers posted at once (copy) */
 	struct qp_faults faults;
 	uint64_t seed;
 	struct qpring_medium_conf medium;
@@ -199,6 +210,7 @@ struct qpring_port {
 	uint8_t copy;                   /* 1: frames are copied; 0: buffers exchanged */
 	uint8_t adapter_mode;           /* enum qpring_adapter_mode */
 	uint8_t rxq_map;                /* devarg rxq_map: QP_RXSEL_FIRST or _SAME */
+	uint32_t rx_window;             /* devarg rx_window */
 	uint8_t intr_any;               /* Rx interrupts installed on some queue */
 	uint8_t ptypes;                 /* the adapter reports packet types */
 	uint8_t started;

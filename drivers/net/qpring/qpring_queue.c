@@ -87,6 +87,7 @@ qpring_rxq_fill(struct qpring_rxq *rxq)
 	uint32_t i, n = rxq->nb_desc;
 
 	if (rxq->zero_copy) {
+		/* Credits hold no buffer: the whole ring. */
 		for (i = 0; i < n; i++)
 			qpring_rx_post_credit(&rxq->hw->slots[i]);
 		rxq->head = 0;
@@ -95,6 +96,8 @@ qpring_rxq_fill(struct qpring_rxq *rxq)
 		rxq->c[QP_RXC_POSTED] += n;
 		return 0;
 	}
+	/* Copy mode posts a window of buffers, the first slots of the ring. */
+	n = rxq->window;
 	bufs = calloc(n, sizeof(struct rte_mbuf *));
 	if (bufs == NULL)
 		return -ENOMEM;
@@ -138,12 +141,23 @@ qpring_hwq_release_bufs(struct qp_hwq *hw, uint32_t nb_desc)
 static void
 qpring_rxq_drain(struct qpring_rxq *rxq)
 {
+	uint32_t i;
+
 	/* Frames the adapter placed that the application never took: lost
 	 * with the stop, and counted (imissed, rx_q<N>_flushed_frames), one
 	 * per frame however many slots it spans.
 	 */
-	rxq->c[QP_RXC_FLUSHED] += qp_hwq_count_frames(rxq->hw, rxq->head, rxq->nb_desc);
+	rxq->c[QP_RXC_FLUSHED] += qp_hwq_count_frames(rxq->hw, rxq->head, rxq->window);
 	qp_hwq_flush(rxq->hw);
+	/* Only the window's slots hold buffers; the others keep the stale
+	 * cookies of buffers handed to the application.
+	 */
+	for (i = 0; i < rxq->nb_desc; i++) {
+		struct qp_slot *s = &rxq->hw->slots[(rxq->head + i) & rxq->mask];
+
+		if (i >= rxq->window)
+			s->cookie = 0;
+	}
 	qpring_hwq_release_bufs(rxq->hw, rxq->nb_desc);
 	qp_hwq_park(rxq->hw);
 	rxq->head = 0;
@@ -450,6 +464,12 @@ qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	}
 	rxq->scatter = (uint8_t)scatter;
 	rxq->zero_copy = !p->copy;
+	/* Zero copy posts credits over the whole ring; copy mode a window of
+	 * buffers (never more than the ring, nor fewer than a frame needs in
+	 * parts with scatter).
+	 */
+	rxq->window = rxq->zero_copy || p->rx_window == 0 ? nb :
+		RTE_MIN(nb, RTE_MAX(p->rx_window, scatter ? QP_MAX_RX_PARTS : 1u));
 	rxq->offloads = dev->data->dev_conf.rxmode.offloads |
 			(conf != NULL ? conf->offloads : 0);
 	if (scatter)

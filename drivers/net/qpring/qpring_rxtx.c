@@ -516,7 +516,7 @@ qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, u
 	struct rte_mbuf *fresh[QPRING_RX_CHUNK];
 	uint64_t res[QPRING_RX_CHUNK];
 	struct qp_slot *last = NULL;
-	const uint32_t mask = rxq->mask;
+	const uint32_t mask = rxq->mask, win = rxq->window;
 	const struct qp_slot *const end = slots + mask + 1;
 	/* An ordinary pktmbuf pool keeps each buffer right behind its mbuf:
 	 * a posted buffer's address and capacity are known without loading
@@ -534,11 +534,9 @@ qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, u
 	if (unlikely(rxq->kick))
 		qpring_cable_kick(rxq->port);
 	while (scanned < nb_pkts) {
-		/* Never more than the ring: a scan that wrapped would see the
-		 * same completed slots twice.
-		 */
+		/* Never more than the window: the slots beyond it hold no WQE. */
 		const uint32_t want = RTE_MIN(RTE_MIN((uint32_t)(nb_pkts - scanned),
-						      QPRING_RX_CHUNK), mask + 1);
+						      QPRING_RX_CHUNK), win);
 		struct qp_slot *s = &slots[head & mask];
 		uint32_t k, j;
 
@@ -561,7 +559,9 @@ qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, u
 			break;
 		}
 		s = &slots[head & mask];
-		for (j = 0; j < k; j++, last = s, s = unlikely(s + 1 == end) ? slots : s + 1) {
+		for (j = 0; j < k; j++, s = unlikely(s + 1 == end) ? slots : s + 1) {
+			/* The fresh buffer goes a window ahead. */
+			struct qp_slot *ps = &slots[(head + j + win) & mask];
 			struct rte_mbuf *m = (struct rte_mbuf *)(uintptr_t)s->cookie;
 			struct rte_mbuf *nm = fresh[j];
 			const uint32_t len = QP_RES_LEN(res[j]);
@@ -574,14 +574,15 @@ qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, u
 			 * indicator, published by the doorbell (R1).
 			 */
 			if (likely(flat)) {
-				s->addr = (uintptr_t)nm + buf_off;
-				s->cookie = (uintptr_t)nm;
-				s->wqe_word = wqe_word;
-				__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED),
+				ps->addr = (uintptr_t)nm + buf_off;
+				ps->cookie = (uintptr_t)nm;
+				ps->wqe_word = wqe_word;
+				__atomic_store_n(&ps->res, QP_RES(0, 0, QP_IND_POSTED),
 						 __ATOMIC_RELAXED);
 			} else {
-				qpring_rx_post(rxq, s, nm);
+				qpring_rx_post(rxq, ps, nm);
 			}
+			last = ps;
 			if (unlikely((st & QP_ST_MASK) != QP_ST_OK)) {
 				/* An error, or a slot given back unused (skip). */
 				rte_pktmbuf_free(m);
@@ -613,8 +614,8 @@ qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, u
  */
 static __rte_always_inline uint32_t
 qpring_rx_copy_run(const struct qpring_rxq *rxq, struct qp_slot *restrict s,
-		   struct rte_mbuf **restrict pkts, struct rte_mbuf *const *restrict fresh,
-		   uint32_t n, uint64_t *bytes)
+		   struct qp_slot *restrict ps, struct rte_mbuf **restrict pkts,
+		   struct rte_mbuf *const *restrict fresh, uint32_t n, uint64_t *bytes)
 {
 	const uint32_t buf_off = rxq->buf_off;
 	const uint64_t wqe_word = (uint64_t)rxq->buf_cap | (uint64_t)QP_WQE_F_RECV << 32 |
@@ -624,7 +625,7 @@ qpring_rx_copy_run(const struct qpring_rxq *rxq, struct qp_slot *restrict s,
 	struct rte_mbuf *const *restrict f = fresh;
 	uint64_t b = 0;
 
-	for (; p != pend; p++, f++, s++) {
+	for (; p != pend; p++, f++, s++, ps++) {
 		const uint64_t r = qp_slot_result(s); /* D1 */
 		struct rte_mbuf *m, *nm;
 
@@ -632,11 +633,14 @@ qpring_rx_copy_run(const struct qpring_rxq *rxq, struct qp_slot *restrict s,
 			break;
 		m = (struct rte_mbuf *)(uintptr_t)s->cookie;
 		nm = *f;
-		s->addr = (uintptr_t)nm + buf_off;
-		s->cookie = (uintptr_t)nm;
-		s->wqe_word = wqe_word;
+		/* The fresh buffer goes a window ahead (the slot there is the
+		 * driver's: harvested a lap ago).
+		 */
+		ps->addr = (uintptr_t)nm + buf_off;
+		ps->cookie = (uintptr_t)nm;
+		ps->wqe_word = wqe_word;
 		/* Relaxed: published by the doorbell's release (R1). */
-		__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
+		__atomic_store_n(&ps->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
 		qpring_rx_rearm(rxq, m, QP_RES_LEN(r));
 		*p = m;
 		b += QP_RES_LEN(r);
@@ -651,8 +655,8 @@ qpring_rx_copy(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	struct qpring_rxq *rxq = q;
 	struct qp_slot *const slots = rxq->hw->slots;
 	struct rte_mbuf *fresh[QPRING_RX_CHUNK];
-	const uint32_t mask = rxq->mask, head = rxq->head;
-	const uint32_t want = RTE_MIN(RTE_MIN((uint32_t)nb_pkts, QPRING_RX_CHUNK), mask + 1);
+	const uint32_t mask = rxq->mask, head = rxq->head, win = rxq->window;
+	const uint32_t want = RTE_MIN(RTE_MIN((uint32_t)nb_pkts, QPRING_RX_CHUNK), win);
 	uint32_t n = 0, k;
 	uint64_t bytes = 0;
 
@@ -668,10 +672,12 @@ qpring_rx_copy(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		     rte_mempool_get_bulk(rxq->mp, (void **)fresh, want) != 0))
 		return qpring_rx_copy_common(rxq, pkts, nb_pkts, 0);
 	while (n < want) {
-		const uint32_t idx = (head + n) & mask;
-		const uint32_t run = RTE_MIN(want - n, mask + 1 - idx);
+		const uint32_t idx = (head + n) & mask, pidx = (head + n + win) & mask;
+		const uint32_t room = RTE_MIN(mask + 1 - idx, mask + 1 - pidx);
+		const uint32_t run = RTE_MIN(want - n, room);
 
-		k = qpring_rx_copy_run(rxq, &slots[idx], &pkts[n], &fresh[n], run, &bytes);
+		k = qpring_rx_copy_run(rxq, &slots[idx], &slots[pidx], &pkts[n], &fresh[n], run,
+				       &bytes);
 		n += k;
 		if (k != run)
 			break;
@@ -679,8 +685,8 @@ qpring_rx_copy(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	if (n != want)
 		rte_mempool_put_bulk(rxq->mp, (void **)&fresh[n], want - n);
 	if (n != 0)
-		qpring_rx_publish(rxq, &slots[(head + n - 1) & mask], head + n, n, (uint16_t)n,
-				  bytes, 0);
+		qpring_rx_publish(rxq, &slots[(head + n - 1 + win) & mask], head + n, n,
+				  (uint16_t)n, bytes, 0);
 	/* A slot that stopped the run with something other than a fresh
 	 * frame (an error, a skip) is for the general burst, next call or
 	 * now if there is room.
@@ -918,7 +924,7 @@ qpring_rx_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		if (!qp_slot_is_done(s)) /* D1 */
 			break;
 		while ((slots[(head + parts - 1) & mask].res_status & QP_ST_F_MORE) &&
-		       parts < QP_MAX_RX_PARTS && parts <= mask)
+		       parts < QP_MAX_RX_PARTS && parts < rxq->window)
 			parts++;
 		if (unlikely(rte_mempool_get_bulk(rxq->mp, (void **)fresh, parts) != 0)) {
 			rxq->c[QP_RXC_NOMBUF] += parts;
@@ -941,8 +947,9 @@ qpring_rx_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			else
 				prev->next = m;
 			prev = m;
-			qpring_rx_post(rxq, ps, nm);
-			last = ps;
+			/* The fresh buffer goes a window ahead. */
+			last = &slots[(head + j + rxq->window) & mask];
+			qpring_rx_post(rxq, last, nm);
 		}
 		first->nb_segs = (uint16_t)parts;
 		first->pkt_len = total;
@@ -1053,7 +1060,8 @@ qpring_rx_queue_count(void *q)
 	const struct qpring_rxq *rxq = q;
 	uint32_t n = 0;
 
-	while (n <= rxq->mask && qp_slot_is_done(&rxq->hw->slots[(rxq->head + n) & rxq->mask]))
+	while (n < rxq->window &&
+	       qp_slot_is_done(&rxq->hw->slots[(rxq->head + n) & rxq->mask]))
 		n++;
 	return n;
 }
@@ -1065,6 +1073,8 @@ qpring_rx_descriptor_status(void *q, uint16_t offset)
 
 	if (offset > rxq->mask)
 		return -EINVAL;
+	if (offset >= rxq->window)
+		return RTE_ETH_RX_DESC_UNAVAIL; /* beyond the posted window */
 	return qp_slot_is_done(&rxq->hw->slots[(rxq->head + offset) & rxq->mask]) ?
 		RTE_ETH_RX_DESC_DONE : RTE_ETH_RX_DESC_AVAIL;
 }
