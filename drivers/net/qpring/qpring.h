@@ -273,6 +273,14 @@ qpring_adapter_unlock(struct qp_hwq *hw)
 	__atomic_store_n(&hw->ad.busy, 0, __ATOMIC_RELEASE);
 }
 
+/* Frame bytes a buffer of @mp holds behind the default headroom. */
+static inline uint32_t
+qpring_rx_buf_room(const struct rte_mempool *mp)
+{
+	return rte_pktmbuf_data_room_size((struct rte_mempool *)(uintptr_t)mp) -
+	       RTE_PKTMBUF_HEADROOM;
+}
+
 /* ------------------------------------------------ shared by the files */
 
 /* qpring_ctl.c: the control lock, the registry of this process's ports,
@@ -331,14 +339,10 @@ const uint32_t *qpring_ptypes_get(struct rte_eth_dev *dev);
 int qpring_ptypes_set(struct rte_eth_dev *dev, uint32_t ptype_mask);
 void qpring_rx_offloads_update(struct rte_eth_dev *dev);
 
-/* qpring_rxtx.c: burst functions, chosen in one place. */
+/* qpring_rxtx.c: burst functions (qpring_rx.c, qpring_tx.c), chosen in
+ * one place.
+ */
 void qpring_burst_select(struct rte_eth_dev *dev);
-uint32_t qpring_adapter_run_txq(struct qpring_txq *txq, uint32_t budget);
-uint32_t qpring_adapter_run_rxq(struct qpring_rxq *rxq, uint32_t budget);
-uint32_t qpring_rx_queue_count(void *rxq);
-int qpring_rx_descriptor_status(void *rxq, uint16_t offset);
-int qpring_tx_descriptor_status(void *txq, uint16_t offset);
-int qpring_tx_done_cleanup(void *txq, uint32_t free_cnt);
 
 /* qpring_queue.c: queue set-up, start, stop, release. */
 int qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
@@ -358,7 +362,6 @@ int qpring_txq_start_locked(struct rte_eth_dev *dev, uint16_t qid);
 void qpring_txq_stop_locked(struct rte_eth_dev *dev, uint16_t qid);
 void qpring_release_queues(struct rte_eth_dev *dev);
 void qpring_rx_filter_update(struct rte_eth_dev *dev);
-uint32_t qpring_rx_buf_room(const struct rte_mempool *mp);
 void qpring_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid, struct rte_eth_rxq_info *qi);
 void qpring_txq_info_get(struct rte_eth_dev *dev, uint16_t qid, struct rte_eth_txq_info *qi);
 

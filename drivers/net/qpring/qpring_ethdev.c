@@ -24,6 +24,7 @@
 #include <rte_string_fns.h>
 
 #include "qpring.h"
+#include "qpring_tx.h"
 #include "qpring_wire.h"
 #include "rte_pmd_qpring.h"
 

@@ -19,7 +19,7 @@
 #include <rte_memzone.h>
 
 #include "qpring.h"
-#include "qpring_rxtx.h"
+#include "qpring_rx.h"
 #include "qpring_wire.h"
 
 /* ------------------------------------------------------------ rings */
@@ -211,13 +211,6 @@ qpring_rx_filter_update(struct rte_eth_dev *dev)
 
 	__atomic_store_n(&p->rx.mac, qp_mac_word(&p->mac), __ATOMIC_RELAXED);
 	__atomic_store_n(&p->rx.filter, f, __ATOMIC_RELAXED);
-}
-
-uint32_t
-qpring_rx_buf_room(const struct rte_mempool *mp)
-{
-	return rte_pktmbuf_data_room_size((struct rte_mempool *)(uintptr_t)mp) -
-	       RTE_PKTMBUF_HEADROOM;
 }
 
 /* ------------------------------------------------------------ start, stop */
