@@ -5,6 +5,9 @@
  * adapter=service: the adapters run on service lcore 1 while lcore 0 sends and
  * receives. Every frame arrives once and in order; with no service lcore (or
  * the service paused) WQEs wait in PENDING, lost by nobody; stop flushes them.
+ *
+ * The flows here are per queue pair: the receiving ports have rxq_map=same, so what
+ * send queue q sends arrives on receive queue q (the receiving port picks the queue).
  */
 #include <rte_pause.h>
 
@@ -132,7 +135,7 @@ no_service_lcore(void)
 	CHECK_EQ(rte_service_lcore_del(AS_SERVICE_LCORE), 0);
 	CHECK_EQ(rte_service_lcore_count(), 0);
 
-	b = as_port("net_qpring_nb", "adapter=service", NB_QP, RING, pool, NULL);
+	b = as_port("net_qpring_nb", "adapter=service,rxq_map=same", NB_QP, RING, pool, NULL);
 	a = as_port("net_qpring_na", "peer=net_qpring_nb,adapter=service", NB_QP, RING, pool,
 		    NULL);
 	ida = service_of(a);
@@ -290,9 +293,9 @@ four_qps(void)
 	int done = 0;
 
 	QPT_CASE("service: 4 QPs both ways, every frame once and in order");
-	port[1] = as_port(names[1], "adapter=service", NB_QP, RING, pool, NULL);
-	port[0] = as_port(names[0], "peer=net_qpring_sb,adapter=service", NB_QP, RING, pool,
-			  NULL);
+	port[1] = as_port(names[1], "adapter=service,rxq_map=same", NB_QP, RING, pool, NULL);
+	port[0] = as_port(names[0], "peer=net_qpring_sb,adapter=service,rxq_map=same", NB_QP,
+			  RING, pool, NULL);
 	as_start(port[1]);
 	as_start(port[0]);
 	memset(sent, 0, sizeof(sent));
@@ -403,7 +406,7 @@ paused(void)
 
 	QPT_CASE("service paused: WQEs wait; stop flushes them; restart maps it again");
 	REQUIRE(K <= RING && 2 * K > RING, "table");
-	b = as_port("net_qpring_pb", "adapter=service", NB_QP, RING, pool, NULL);
+	b = as_port("net_qpring_pb", "adapter=service,rxq_map=same", NB_QP, RING, pool, NULL);
 	a = as_port("net_qpring_pa", "peer=net_qpring_pb,adapter=service", NB_QP, RING, pool,
 		    NULL);
 	ida = service_of(a);
