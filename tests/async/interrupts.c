@@ -83,7 +83,8 @@ harvest(uint16_t port, struct as_flow *fl, uint32_t n)
 /*
  * Port b receives with intr_conf.rxq = 1; a sends (inline: delivered inside
  * its tx burst; service: by lcore 1 while lcore 0 sleeps in epoll). Queue 0
- * is watched through EAL's epoll, queue 1 by reading its eventfd.
+ * is watched through EAL's epoll, queue 1 by reading its eventfd. b has
+ * rxq_map=same (b picks the queue): what a sends on queue q wakes b's queue q.
  */
 static void
 rx_interrupts(const char *mode)
@@ -102,7 +103,7 @@ rx_interrupts(const char *mode)
 	QPT_CASE(name);
 	memset(&conf, 0, sizeof(conf));
 	conf.intr_conf.rxq = 1;
-	snprintf(args, sizeof(args), "adapter=%s", mode);
+	snprintf(args, sizeof(args), "adapter=%s,rxq_map=same", mode);
 	b = as_port("net_qpring_ib", args, NB_QP, RING, pool, &conf);
 	snprintf(args, sizeof(args), "peer=net_qpring_ib,adapter=%s", mode);
 	a = as_port("net_qpring_ia", args, NB_QP, RING, pool, NULL);
