@@ -823,7 +823,8 @@ nombuf_zc(void)
 
 	for (i = 0; i < FRAMES; i++) {
 		/* Frame 5 is a chain of 3 segments. */
-		tx[i] = i == 5 ? qpt_frame_segs(pool, i, LEN, 3, NULL) : qpt_frame(pool, i, LEN, NULL);
+		tx[i] = i == 5 ? qpt_frame_segs(pool, i, LEN, 3, NULL) :
+				 qpt_frame(pool, i, LEN, NULL);
 		REQUIRE(tx[i] != NULL, "frame %u", i);
 	}
 	CHECK_EQ(rte_eth_tx_burst((uint16_t)port, 0, tx, FRAMES), FRAMES);

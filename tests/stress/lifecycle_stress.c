@@ -668,12 +668,14 @@ main(void)
 	};
 	struct cable manual = {
 		.a_name = "net_qpring_ma", .a_args = "adapter=manual,rxq_map=same",
-		.b_name = "net_qpring_mb", .b_args = "peer=net_qpring_ma,adapter=manual,rxq_map=same",
+		.b_name = "net_qpring_mb", .b_args =
+			"peer=net_qpring_ma,adapter=manual,rxq_map=same",
 		.nq_a = 2, .nq_b = 2, .manual = 1,
 	};
 	struct cable idle = {
 		.a_name = "net_qpring_va", .a_args = "adapter=service,rxq_map=same",
-		.b_name = "net_qpring_vb", .b_args = "peer=net_qpring_va,adapter=service,rxq_map=same",
+		.b_name = "net_qpring_vb", .b_args =
+			"peer=net_qpring_va,adapter=service,rxq_map=same",
 		.nq_a = 2, .nq_b = 1, .idle = 1,
 	};
 	unsigned int q;
