@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 """Write the seed corpora of the qpring fuzzers: fuzz/corpus/devargs/ (devargs
-strings, valid and invalid) and fuzz/corpus/pcap/ (small capture files, valid
-and damaged, in the classic pcap and the pcapng formats).
+strings, valid and invalid), fuzz/corpus/pcap/ (small capture files, valid
+and damaged, in the classic pcap and the pcapng formats) and
+fuzz/corpus/xproc/ (cross-process control messages, valid and damaged).
 
 usage: make_corpus.py [FUZZ_DIR]   (default: the directory of this script)
 
@@ -148,6 +149,112 @@ def pcap_corpus():
     }
 
 
+# ------------------------------------------------------------------ xproc
+# The cross-process control protocol (drivers/net/qpring/qpring_xproc_proto.h),
+# encoded here independently of the C encoder. An input of xproc_fuzz.c is
+# an option byte (bit 0: through a socketpair) and messages, each a u16 LE
+# length, an fd byte (bits 0-1 kind: 0 none, 1 /dev/null, 2 sealed 64 KiB
+# memfd, 3 unsealed; bits 2-3 how many) and its bytes. The harness's ring
+# layout: 192-byte ring header, 32-byte slots.
+XP_HELLO, XP_REFUSE, XP_REGION, XP_RXPORT, XP_UP, XP_DOWN, XP_DOWN_ACK, XP_BYE = range(1, 9)
+XP_OWNER_VA = 0x7F5500000000
+
+
+def xp_msg(mtype, body, seq=0, version=1, magic=b"qpxc"):
+    return magic + struct.pack("<HHII", version, mtype, 16 + len(body), seq) + body
+
+
+def xp_hello(role=2, name=b"net_qpring_x0", seq=0, version=1):
+    body = struct.pack("<B3xIQIII4x", role, 4242, 0, 0x5150, 32, 192)
+    return xp_msg(XP_HELLO, body + name.ljust(64, b"\0"), seq, version)
+
+
+def xp_refuse(reason=1, text=b"busy: net_qpring_s already has a peer", seq=0, version=1):
+    return xp_msg(XP_REFUSE, struct.pack("<I4x", reason) + text.ljust(120, b"\0"), seq,
+                  version)
+
+
+def xp_region(rid=0, size=65536, va=XP_OWNER_VA, seq=0):
+    return xp_msg(XP_REGION, struct.pack("<I4xQQ", rid, size, va), seq)
+
+
+def xp_rxport(rqs, rss=True, seq=0, mfl=1518, filt=0):
+    """rqs: [(region, offset, nb_slots, buf_size)]."""
+    nb = len(rqs)
+    key = bytes((0x6D + 3 * i) & 0xFF for i in range(40)) if rss else bytes(40)
+    reta = [i % nb for i in range(128)] if rss else [0] * 128
+    body = b"\x02\x00\x00\x00\x00\x42" + struct.pack(
+        "<HIIQQHH4x", nb, filt, mfl, 0, 0x38D34 if rss else 0, 40 if rss else 0,
+        128 if rss else 0)
+    body += key + struct.pack("<128H", *reta)
+    for region, off, slots, buf in rqs:
+        body += struct.pack("<QIII4x", off, region, slots, buf)
+    return xp_msg(XP_RXPORT, body, seq)
+
+
+def xp_state(mtype, epoch=1, seq=0):
+    return xp_msg(mtype, struct.pack("<I4x", epoch), seq)
+
+
+XP_NULL1 = 1 | (1 << 2)     # one /dev/null
+XP_SEALED1 = 2 | (1 << 2)   # one sealed memfd
+XP_UNSEALED1 = 3 | (1 << 2)  # one unsealed memfd
+
+
+def xp_input(sock, *msgs):
+    """msgs: message bytes, or (message bytes, fd byte)."""
+    out = bytes([1 if sock else 0])
+    for m in msgs:
+        m, fdspec = m if isinstance(m, tuple) else (m, 0)
+        out += struct.pack("<HB", len(m), fdspec) + m
+    return out
+
+
+def xproc_corpus():
+    ring = 192 + 512 * 32
+    good_rx = xp_rxport([(0, 0, 512, 2048), (0, 32768, 512, 2048)])
+    region = (xp_region(0, 65536), XP_SEALED1)
+    return {
+        "hello": xp_input(False, xp_hello()),
+        "hello-server": xp_input(True, xp_hello(role=1, name=b"net_qpring_s")),
+        "hello-v2": xp_input(False, xp_hello(version=2)),
+        "hello-fd": xp_input(False, (xp_hello(), XP_NULL1)),
+        "refuse": xp_input(False, xp_refuse()),
+        "refuse-v9": xp_input(True, xp_refuse(reason=2, version=9, seq=5)),
+        "region-sealed": xp_input(False, region),
+        "region-sealed-sock": xp_input(True, region),
+        "region-unsealed": xp_input(False, (xp_region(0, 65536), XP_UNSEALED1)),
+        "region-devnull": xp_input(False, (xp_region(0, 65536), XP_NULL1)),
+        "region-nofd": xp_input(False, xp_region(0, 65536)),
+        "region-2fds": xp_input(True, (xp_region(0, 65536), 2 | (2 << 2))),
+        "region-too-big": xp_input(False, (xp_region(0, 131072), XP_SEALED1)),
+        "region-rxport": xp_input(False, region, good_rx),
+        "region-rxport-sock": xp_input(True, region, good_rx),
+        "region-rxport-edge": xp_input(False, region,
+                                       xp_rxport([(0, 65536 - ring, 512, 2048)], rss=False)),
+        "region-rxport-past": xp_input(False, region,
+                                       xp_rxport([(0, 65536 - ring + 64, 512, 2048)],
+                                                 rss=False)),
+        "two-regions-rxport": xp_input(False, region, (xp_region(5, 65536), XP_SEALED1),
+                                       xp_rxport([(5, 0, 1024, 64), (0, 4096, 16, 65535)])),
+        "rxport-256": xp_input(False, xp_rxport([(i % 16, i * 4096, 16 << (i % 12), 2048)
+                                                 for i in range(256)])),
+        "rxport-none": xp_input(False, xp_rxport([], rss=False)),
+        "rxport-unmapped": xp_input(False, xp_rxport([(3, 0, 16, 64)], rss=False)),
+        "states": xp_input(False, xp_state(XP_UP, 1), xp_state(XP_DOWN, 1),
+                           xp_state(XP_DOWN_ACK, 1), xp_msg(XP_BYE, b"")),
+        "session": xp_input(True, xp_hello(seq=0), (xp_region(0, 65536, seq=1), XP_SEALED1),
+                            xp_rxport([(0, 0, 512, 2048)], seq=2), xp_state(XP_UP, 3, seq=3),
+                            xp_state(XP_DOWN, 3, seq=4), xp_msg(XP_BYE, b"", seq=5)),
+        "bad-magic": xp_input(False, xp_msg(XP_BYE, b"", magic=b"QPXC")),
+        "short": xp_input(False, xp_hello()[:10]),
+        "truncated-rxport": xp_input(False, good_rx[:-24]),
+        "oversize-sock": xp_input(True, xp_msg(XP_BYE, bytes(7000))),
+        "empty-sock": xp_input(True, (b"", XP_NULL1)),
+        "many-fds-sock": xp_input(True, (xp_msg(XP_BYE, b""), 1 | (3 << 2))),
+    }
+
+
 def write(dirpath, files):
     os.makedirs(dirpath, exist_ok=True)
     for name, data in sorted(files.items()):
@@ -162,6 +269,7 @@ def main():
     top = sys.argv[1] if len(sys.argv) > 1 else HERE
     write(os.path.join(top, "corpus", "devargs"), DEVARGS)
     write(os.path.join(top, "corpus", "pcap"), pcap_corpus())
+    write(os.path.join(top, "corpus", "xproc"), xproc_corpus())
 
 
 if __name__ == "__main__":

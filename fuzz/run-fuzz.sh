@@ -5,7 +5,7 @@
 #
 # usage: run-fuzz.sh FUZZER TARGET FUZZ_DIR WORK_DIR
 #   FUZZER    the fuzzer executable (tests/fuzz/<TARGET>_fuzz)
-#   TARGET    devargs | pcap
+#   TARGET    devargs | pcap | xproc
 #   FUZZ_DIR  the source tree's fuzz/ (corpus/<TARGET>, regressions/<TARGET>)
 #   WORK_DIR  in the build tree: the growing corpus (kept between runs),
 #             crash artifacts and logs

@@ -117,8 +117,11 @@ qpring_dev_start(struct rte_eth_dev *dev)
 	for (i = 0; i < dev->data->nb_tx_queues; i++) {
 		struct qpring_txq *txq = dev->data->tx_queues[i];
 
-		if (txq != NULL && !txq->deferred_start)
-			qpring_txq_start_locked(dev, i);
+		if (txq == NULL || txq->deferred_start)
+			continue;
+		ret = qpring_txq_start_locked(dev, i);
+		if (ret != 0)
+			goto err_rxq;
 	}
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		struct qpring_rxq *rxq = dev->data->rx_queues[i];
@@ -388,6 +391,8 @@ static const struct eth_dev_ops qpring_ops = {
 	.get_reg = qpring_get_reg,
 	.get_monitor_addr = qpring_get_monitor_addr,
 	.dev_ptypes_set = qpring_ptypes_set,
+	.eth_rx_descriptor_dump = qpring_rx_descriptor_dump,
+	.eth_tx_descriptor_dump = qpring_tx_descriptor_dump,
 };
 
 /* -------------------------------------------------------- probe/remove */

@@ -104,6 +104,7 @@ qpring_ad_snapshot(const struct qp_hwq *hw, struct qp_adapter_q *base)
 		QP_AD(serviced), QP_AD(polls), QP_AD(idle_polls), QP_AD(no_link),
 		QP_AD(no_buffer), QP_AD(too_big), QP_AD(filtered), QP_AD(medium_errors),
 		QP_AD(failed), QP_AD(fail_bytes), QP_AD(sent), QP_AD(sent_bytes),
+		QP_AD(tx_errors), QP_AD(txo_errors),
 		QP_AD(f_delayed),
 		QP_AD(f_reordered), QP_AD(f_errors), QP_AD(f_rx_errors), QP_AD(f_drops),
 	};
@@ -157,7 +158,7 @@ static const struct qpring_xstat_def qpring_tx_xstats[] = {
 	{ "completions_reaped",  XS_DRV, QP_TXC_REAPED },
 	{ "ring_full_stalls",    XS_DRV, QP_TXC_RING_FULL },
 	{ "bad_frame_drops",     XS_DRV, QP_TXC_BAD_FRAME },
-	{ "error_completions",   XS_DRV, QP_TXC_ERRORS },
+	{ "error_completions",   XS_AD,  QP_AD(tx_errors) },
 	{ "flushed_wqes",        XS_DRV, QP_TXC_FLUSHED },
 	{ "no_link_drops",       XS_AD,  QP_AD(no_link) },
 	{ "adapter_serviced",    XS_AD,  QP_AD(serviced) },
@@ -443,4 +444,82 @@ qpring_telemetry_register(void)
 {
 	rte_telemetry_register_cmd("/qpring/regs", qpring_tel_regs,
 		"Register file of every queue of a qpring port. Parameters: int port_id");
+}
+
+/* ---------------------------------------------------- descriptor dumps */
+
+static const char *
+qpring_status_name(uint16_t st)
+{
+	static const char *const names[] = {
+		[QP_ST_OK] = "ok", [QP_ST_NO_LINK] = "no-link", [QP_ST_TOO_BIG] = "too-big",
+		[QP_ST_ERROR] = "error", [QP_ST_FLUSHED] = "flushed", [QP_ST_SKIP] = "skip",
+	};
+
+	st &= QP_ST_MASK;
+	return st <= QP_ST_MAX ? names[st] : "?";
+}
+
+/*
+ * One queue's slots for rte_eth_rx/tx_descriptor_dump() (dpdk-proc-info
+ * --show-rx-descriptor): the register file, then @num slots from the
+ * driver's index + @offset, each with its WQE, its result and its
+ * indicator. A slot the adapter owns is shown as it stands: the values may
+ * be changing.
+ */
+static int
+qpring_desc_dump(const struct qp_hwq *hw, uint32_t driver_index, const char *what,
+		 uint16_t port, uint16_t qid, uint16_t offset, uint16_t num, FILE *f)
+{
+	struct rte_pmd_qpring_regs r;
+	uint32_t i, mask = hw->regs.size - 1;
+
+	qpring_regs_fill(hw, driver_index, &r);
+	fprintf(f, "qpring port %u %s %u: %u slots at %#" PRIx64 ", doorbell %#" PRIx64
+		" (in service %u), pending %u, driver index %u, adapter index %u\n", port, what,
+		qid, r.size, r.ring_va, r.doorbell_va, r.in_service, r.pending, r.driver_index,
+		r.adapter_index);
+	fprintf(f, "  %-6s %-6s %-18s %-8s %-6s %-4s %-18s %-8s %-8s %s\n", "offset", "slot",
+		"addr", "len", "flags", "segs", "cookie", "res_len", "status", "indicator");
+	for (i = 0; i < num && i <= mask; i++) {
+		uint32_t k = (driver_index + offset + i) & mask;
+		const struct qp_slot *s = &hw->slots[k];
+		uint64_t res = qp_slot_result(s);
+		uint16_t ind = QP_RES_IND(res);
+		uint16_t st = QP_RES_STATUS(res);
+
+		fprintf(f, "  %-6u %-6u %#-18" PRIx64 " %-8u %#-6x %-4u %#-18" PRIx64
+			" %-8u %s%s%s %s\n", offset + i, k, s->addr, s->len, s->flags,
+			s->nb_segs, s->cookie, QP_RES_LEN(res), qpring_status_name(st),
+			(st & QP_ST_F_MORE) ? "+more" : "", (st & QP_ST_F_WB) ? "+wb" : "",
+			ind == QP_IND_DONE ? "DONE (driver)" :
+			ind == QP_IND_POSTED ? "POSTED (adapter)" : "?");
+	}
+	return 0;
+}
+
+int
+qpring_rx_descriptor_dump(const struct rte_eth_dev *dev, uint16_t qid, uint16_t offset,
+			  uint16_t num, FILE *f)
+{
+	const struct qpring_rxq *rxq;
+
+	if (qid >= dev->data->nb_rx_queues || dev->data->rx_queues[qid] == NULL)
+		return -EINVAL;
+	rxq = dev->data->rx_queues[qid];
+	return qpring_desc_dump(rxq->hw, rxq->head, "rx queue", dev->data->port_id, qid, offset,
+				num, f);
+}
+
+int
+qpring_tx_descriptor_dump(const struct rte_eth_dev *dev, uint16_t qid, uint16_t offset,
+			  uint16_t num, FILE *f)
+{
+	const struct qpring_txq *txq;
+
+	if (qid >= dev->data->nb_tx_queues || dev->data->tx_queues[qid] == NULL)
+		return -EINVAL;
+	txq = dev->data->tx_queues[qid];
+	return qpring_desc_dump(txq->hw, txq->tail, "tx queue", dev->data->port_id, qid, offset,
+				num, f);
 }
