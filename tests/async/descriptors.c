@@ -159,8 +159,10 @@ step_by_step(uint8_t copy)
 	/* Around the ring: RING-K+5 more end in slot 4; tail is slot 5. */
 	post(port, K, RING - K + 5);
 	check_tx_status(port, 0, 5, RING, "wrapped");
-	/* Only slot 4 held a frame not yet freed: reaped when reused. */
-	CHECK_EQ(qpt_qxstat(port, "tx", 0, "completions_reaped"), J + 1);
+	/* A burst that needs more slots than are free reclaims every completed
+	 * one first: J..K-1 (0..J-1 were cleaned up already).
+	 */
+	CHECK_EQ(qpt_qxstat(port, "tx", 0, "completions_reaped"), K);
 	CHECK_EQ(rte_pmd_qpring_adapter_poll(port, UINT32_MAX), RING - K + 5);
 	check_tx_status(port, 0, RING, RING, "wrapped, serviced");
 	check_rx_status(port, RING - K + 5, RING, "wrapped, serviced");
@@ -180,10 +182,14 @@ step_by_step(uint8_t copy)
 	harvest(port, &fl, RING);
 	check_rx_status(port, 0, RING, "receive ring emptied");
 
-	/* Every send slot holds a completed frame: cleanup frees all (copy=0:
-	 * their mbufs went to the receiver and were harvested already).
+	/* The bursts of RING and of 3 each needed the room and reclaimed every
+	 * completed slot before them: cleanup frees the last 3 (copy=0: their
+	 * mbufs went to the receiver and were harvested already), and then
+	 * every frame posted has been reaped exactly once.
 	 */
-	CHECK_EQ(rte_eth_tx_done_cleanup(port, 0, 0), RING);
+	CHECK_EQ(rte_eth_tx_done_cleanup(port, 0, 0), 3);
+	CHECK_EQ(rte_eth_tx_done_cleanup(port, 0, 0), 0);
+	CHECK_EQ(qpt_qxstat(port, "tx", 0, "completions_reaped"), 2 * RING + 8);
 	CHECK_EQ(qpt_in_use(pool), base + posted);
 	CHECK_EQ(fl.got, 2 * RING + 5);
 
