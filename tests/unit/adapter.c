@@ -544,6 +544,57 @@ test_zero_copy(void)
 	fx_close(&f);
 }
 
+/*
+ * One burst mixing frames the adapter merely moves with one it must
+ * gather (a chain), and exactly as many posted buffers (credits) as
+ * frames: every frame lands, in order, in the next posted slot; no posted
+ * slot is given back unused (QP_ST_SKIP) and none is missing for a frame.
+ */
+static void
+test_mixed_burst(void)
+{
+	static const uint16_t chain[3] = { 14, 100, 7 };
+	int zc;
+
+	for (zc = 0; zc <= 1; zc++) {
+		struct qp_slot *last;
+		struct fx f;
+		uint32_t k;
+
+		UNIT_CASE(zc ? "simple frames and a chain, a credit each (zero-copy): all land" :
+			  "simple frames and a chain, a buffer each (copy): all land");
+		fx_open(&f);
+		if (zc)
+			fx_zero_copy(&f);
+		rx_post(&f, 4, CAP);
+		tx_post(&f, 60, NULL);
+		tx_post(&f, 70, NULL);
+		tx_post_segs(&f, chain, 3, NULL);
+		last = tx_post(&f, 80, NULL);
+		qp_doorbell_ring(&f.sq->regs, last, 4);
+		CHECK_EQ(service(&f, zc, UINT32_MAX), 4);
+		for (k = 0; k < 4; k++) {
+			const struct qp_slot *rs = &f.rq->slots[k], *ss = &f.sq->slots[k];
+
+			CHECK(qp_slot_is_done(rs), "zc=%d frame %u: receive slot %u DONE", zc, k, k);
+			CHECK(rs->res_status == QP_ST_OK && rs->res_len == f.len_of[k],
+			      "zc=%d frame %u: receive slot %u status %u len %u, want 0 and %u", zc,
+			      k, k, rs->res_status, rs->res_len, f.len_of[k]);
+			if (zc)
+				CHECK(rs->cookie == (uintptr_t)&tx_m[k][0], "zc=1 frame %u: cookie", k);
+			else
+				CHECK(rx_holds(k, f.seq_of[k], f.len_of[k]), "frame %u: bytes", k);
+			CHECK(qp_slot_is_done(ss) && ss->res_status == QP_ST_OK, "send slot %u", k);
+		}
+		CHECK_EQ(f.rq->ad.no_buffer + f.rq->ad.too_big, 0);
+		CHECK_EQ(f.rq->ad.head, 4);
+		CHECK_EQ(f.rq->ad.serviced, 4);
+		CHECK_REGS(f.rq, 0, 0);
+		CHECK_REGS(f.sq, 0, 0);
+		fx_close(&f);
+	}
+}
+
 static void
 test_no_buffer(void)
 {
@@ -997,6 +1048,7 @@ main(void)
 	test_too_big();
 	test_short_buffer();
 	test_zero_copy();
+	test_mixed_burst();
 	test_no_buffer();
 	test_no_link();
 	test_filter();
