@@ -373,18 +373,24 @@ qpring_rx_linearize(struct qpring_rxq *rxq, struct rte_mbuf *m)
 }
 
 /* Linearise the chained frames among @pkts[0..n) (or drop and count
- * them); returns how many frames are left, in order.
+ * them, their bytes taken off *bytes); returns how many frames are left,
+ * in order.
  */
 static __rte_noinline uint16_t
-qpring_rx_unchain(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t n)
+qpring_rx_unchain(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t n, uint64_t *bytes)
 {
 	uint16_t i, out = 0;
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
-		if (m->nb_segs != 1)
+		if (m->nb_segs != 1) {
+			const uint32_t len = m->pkt_len;
+
 			m = qpring_rx_linearize(rxq, m);
+			if (m == NULL)
+				*bytes -= len;
+		}
 		if (m != NULL)
 			pkts[out++] = m;
 	}
@@ -508,7 +514,7 @@ qpring_rx_zc_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, uin
 	 * (rare; a chain has nb_segs > 1, so some bit above bit 0 is set).
 	 */
 	if (unlikely(segs > 1) && !rxq->scatter)
-		out = qpring_rx_unchain(rxq, pkts, out);
+		out = qpring_rx_unchain(rxq, pkts, out, &bytes);
 	if (n != 0)
 		qpring_rx_publish(rxq, &slots[(head + n - 1) & mask], head + n, n, out, bytes,
 				  errors);
