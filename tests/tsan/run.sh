@@ -125,8 +125,9 @@ rc=0
 # spin), and the tests' own wall-clock bounds assume nothing else runs.
 # Timeouts x3: the programs run 5-15 times slower instrumented.
 # shellcheck disable=SC2086 # lists of options and names
+# --logbase: with a wrapper meson would name the log testlog-env.json.
 $noaslr meson test -C "$B" --no-rebuild --print-errorlogs --num-processes 1 \
-	--timeout-multiplier 3 --wrapper "env LD_PRELOAD=$HB" $TESTS \
+	--timeout-multiplier 3 --wrapper "env LD_PRELOAD=$HB" --logbase testlog $TESTS \
 	>"$B/test-output.txt" 2>&1 || rc=$?
 # One line per test (meson repeats failures in a summary: cut there).
 sed -n '/^Summary of Failures/q; s/^\( *[0-9][0-9]*\/[0-9][0-9]* \)/tsan: \1/p' "$B/test-output.txt"
