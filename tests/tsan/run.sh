@@ -53,7 +53,7 @@ if [ ! -f "$B/build.ninja" ]; then
 	rm -f "${TMPDIR:-/tmp}/qpring-tsan-setup.$$.log"
 fi
 B=$(cd "$B" && pwd)
-rm -f "$B/meson-logs/testlog.json"
+rm -f "$B/meson-logs/testlog.json" "$B"/meson-logs/testlog-env.*
 
 # Only what the tests need: their programs (and, through them, the driver).
 targets=
@@ -125,10 +125,15 @@ rc=0
 # spin), and the tests' own wall-clock bounds assume nothing else runs.
 # Timeouts x3: the programs run 5-15 times slower instrumented.
 # shellcheck disable=SC2086 # lists of options and names
-# --logbase: with a wrapper meson would name the log testlog-env.json.
 $noaslr meson test -C "$B" --no-rebuild --print-errorlogs --num-processes 1 \
-	--timeout-multiplier 3 --wrapper "env LD_PRELOAD=$HB" --logbase testlog $TESTS \
+	--timeout-multiplier 3 --wrapper "env LD_PRELOAD=$HB" $TESTS \
 	>"$B/test-output.txt" 2>&1 || rc=$?
+# With a wrapper, meson names its logs after it (testlog-env.*).
+for ext in json txt junit.xml; do
+	if [ -f "$B/meson-logs/testlog-env.$ext" ]; then
+		mv -f "$B/meson-logs/testlog-env.$ext" "$B/meson-logs/testlog.$ext"
+	fi
+done
 # One line per test (meson repeats failures in a summary: cut there).
 sed -n '/^Summary of Failures/q; s/^\( *[0-9][0-9]*\/[0-9][0-9]* \)/tsan: \1/p' "$B/test-output.txt"
 grep -q '^ *[0-9][0-9]*/[0-9][0-9]* ' "$B/test-output.txt" || cat "$B/test-output.txt"
