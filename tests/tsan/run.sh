@@ -81,7 +81,7 @@ HB=$B/tsan/libqpring-tsan-hb.so
 CC=$(python3 -c 'import json, shlex, sys
 print(shlex.split(json.load(open(sys.argv[1]))[0]["command"])[0])' \
 	"$B/compile_commands.json" 2>/dev/null || echo cc)
-if [ ! -f "$HB" ] || [ "$HERE/dpdk-hb.c" -nt "$HB" ]; then
+if [ ! -f "$HB" ] || [ -n "$(find "$HERE/dpdk-hb.c" -newer "$HB")" ]; then
 	# shellcheck disable=SC2046 # pkg-config's lists of flags
 	if ! "$CC" -std=gnu11 -Wall -Wextra -O1 -g -fPIC -shared -fsanitize=thread \
 		$(pkg-config --cflags libdpdk) -o "$HB" "$HERE/dpdk-hb.c" \
