@@ -24,7 +24,7 @@ fi
 incs=$(find "$drv" -name '*.h' -type f -exec dirname {} \; | LC_ALL=C sort -u |
 	sed 's/^/-I /')
 jobs=$(nproc 2>/dev/null || echo 1)
-echo "lint: $(echo "$files" | wc -l) files: $(echo "$files" | tr '\n' ' ')"
+echo "driver sources ($(echo "$files" | wc -l)): $(echo "$files" | tr '\n' ' ')"
 rc=0
 skipped=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/qpring-lint.XXXXXX")
