@@ -192,10 +192,10 @@ qp_service_fast(struct qp_hwq *sq, const struct qp_dctx *c, struct qp_hwq *rq, u
 		qp_rq_count(&rq->ad.serviced, got);
 	if (unlikely(short_bufs != 0))
 		qp_rq_count(&rq->ad.too_big, short_bufs);
-	ad->sent += m;
-	ad->sent_bytes += bytes;
+	qp_ctr_add(&ad->sent, m);
+	qp_ctr_add(&ad->sent_bytes, bytes);
 	/* Zero copy: the frames handed over left their send slots. */
-	ad->kept += zero_copy ? m - got : m;
+	qp_ctr_add(&ad->kept, zero_copy ? m - got : m);
 	return m;
 }
 
@@ -266,7 +266,7 @@ qp_adapter_service_sq_sink(struct qp_hwq *sq, qp_sink_fn sink, void *ctx, uint32
 		uint16_t st = sink(ctx, ss);
 
 		if (st != QP_ST_OK)
-			ad->medium_errors++;
+			qp_ctr_add(&ad->medium_errors, 1);
 		qp_sq_complete(sq, ss, db, st);
 	}
 	if (n != 0)
@@ -286,7 +286,7 @@ qp_adapter_service_rq_source(const struct qp_rxport *rp, uint16_t qid, qp_source
 	if (rq == NULL)
 		return 0;
 	ad = &rq->ad;
-	ad->polls++;
+	qp_ctr_add(&ad->polls, 1);
 	/* The frames arrive for this queue: its own index selects it. */
 	qp_dctx_open(&c, rp, qid, 0);
 	c.select = QP_RXSEL_SAME;
@@ -302,12 +302,12 @@ qp_adapter_service_rq_source(const struct qp_rxport *rp, uint16_t qid, qp_source
 		if (r == 0)
 			break;
 		if (r < 0) {
-			ad->medium_errors++;
+			qp_ctr_add(&ad->medium_errors, 1);
 			break;
 		}
 		taken++;
 		if (unlikely(len < RTE_ETHER_HDR_LEN)) {
-			ad->medium_errors++; /* a runt from the medium: not a frame */
+			qp_ctr_add(&ad->medium_errors, 1); /* a runt from the medium: not a frame */
 			continue;
 		}
 		memset(&ss, 0, sizeof(ss));
@@ -317,6 +317,6 @@ qp_adapter_service_rq_source(const struct qp_rxport *rp, uint16_t qid, qp_source
 		qp_deliver_chunk(&c, ad, &ps, 1, NULL, &st, NULL);
 	}
 	if (taken == 0)
-		ad->idle_polls++;
+		qp_ctr_add(&ad->idle_polls, 1);
 	return taken;
 }

@@ -168,7 +168,7 @@ static int
 qpring_arg_num(const char *key, const char *value, void *opaque)
 {
 	struct qpring_num_arg *a = opaque;
-	unsigned long long v;
+	unsigned long long v = 0;
 	char *end = NULL;
 
 	errno = 0;

@@ -14,14 +14,10 @@
 #include <rte_branch_prediction.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
-#include <rte_prefetch.h>
 
 #include "qpring.h"
 #include "qpring_tx.h"
 #include "qpring_wire.h"
-
-/* How far ahead a send burst prefetches the buffer it will reclaim. */
-#define QPRING_TX_PREFETCH 8u
 
 /* How reclaimed send buffers may be freed (qpring_tx_free()). */
 enum qpring_free {
@@ -205,14 +201,14 @@ static __rte_always_inline uint16_t
 qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **restrict pkts, uint16_t nb_pkts,
 		 enum qpring_tx_variant v)
 {
-	struct qp_slot *restrict const slots = txq->hw->slots;
-	struct qp_slot *last = NULL;
+	struct qp_hwq *const hw = txq->hw;
+	struct qp_slot *restrict const slots = hw->slots;
 	const uint32_t mask = txq->mask, size = mask + 1;
 	const uint32_t max_len = txq->max_frame - RTE_ETHER_HDR_LEN;
 	const uint8_t tx_ol = txq->tx_ol;
 	const int inline_adapter = v != QPRING_TX_POST;
 	const int zero_copy = v == QPRING_TX_CABLE_ZC;
-	uint32_t tail = txq->tail, room, n, i, bad = 0;
+	uint32_t tail = txq->tail, room, n, i, bad = 0, posted;
 	uint64_t bytes = 0;
 
 	room = size - (tail - txq->clean);
@@ -241,14 +237,12 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **restrict pkts, uint16
 		}
 		i++;
 	}
-	if (tail != txq->tail)
-		last = &slots[(tail - 1) & mask];
+	posted = tail - txq->tail;
 	if (unlikely(n < nb_pkts))
 		txq->c[QP_TXC_RING_FULL]++; /* the next slot is not completed yet */
-	if (likely(last != NULL)) {
-		const uint32_t posted = tail - txq->tail;
-
-		qp_doorbell_ring(&txq->hw->regs, last, posted); /* R1 */
+	if (likely(posted != 0)) {
+		/* The newest WQE's address: the doorbell. */
+		qp_doorbell_ring(&hw->regs, &slots[(tail - 1) & mask], posted); /* R1 */
 		txq->tail = tail;
 		txq->c[QP_TXC_DOORBELLS]++;
 		txq->c[QP_TXC_PKTS] += posted;
@@ -262,9 +256,9 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **restrict pkts, uint16
 	 * has passed, whichever burst comes.
 	 */
 	if (inline_adapter &&
-	    (last != NULL || n < nb_pkts || unlikely(qp_adapter_has_work(txq->hw))) &&
-	    qpring_adapter_trylock(txq->hw)) {
-		const struct qp_adapter_q *ad = &txq->hw->ad;
+	    (posted != 0 || n < nb_pkts || unlikely(qp_adapter_has_work(hw))) &&
+	    qpring_adapter_trylock(hw)) {
+		const struct qp_adapter_q *ad = &hw->ad;
 		int all_handed_over, all_mine;
 
 		if (v == QPRING_TX_WIRE)
@@ -286,7 +280,7 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **restrict pkts, uint16
 		all_mine = !zero_copy && ad->head == tail && ad->done_head == tail &&
 			   txq->clean == tail - n && bad == 0 && txq->fast_free &&
 			   (int32_t)(txq->clean - txq->multi_until) >= 0;
-		qpring_adapter_unlock(txq->hw);
+		qpring_adapter_unlock(hw);
 		if (all_handed_over) {
 			txq->c[QP_TXC_REAPED] += tail - txq->clean;
 			txq->clean = tail;
