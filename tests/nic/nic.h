@@ -151,9 +151,7 @@ nic_ip_cksum(struct nic_frame *f)
 	uint16_t save = ip->hdr_checksum, ck;
 
 	ip->hdr_checksum = 0;
-	/* rte_ipv4_cksum() covers 20 bytes only: options need the raw sum. */
-	ck = f->l3_len == sizeof(*ip) ? rte_ipv4_cksum(ip) :
-	     (uint16_t)~rte_raw_cksum(ip, f->l3_len);
+	ck = rte_ipv4_cksum(ip); /* options included (rte_ipv4_hdr_len()) */
 	ip->hdr_checksum = save;
 	return ck;
 }

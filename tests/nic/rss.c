@@ -3,8 +3,9 @@
  */
 /*
  * RSS on the receiving port. A fixed set of flows (IPv4 and IPv6 TCP, UDP,
- * other protocols, fragments, options and extension headers, a VLAN tag,
- * chained frames, non-IP) crosses a cable into a port of 4 receive queues.
+ * other protocols, fragments, options and extension headers, a VLAN tag in
+ * the bytes or inserted by the sending port, chained frames, non-IP)
+ * crosses a cable into a port of 4 receive queues.
  * Each frame must arrive on the queue the redirection table names for its
  * hash and carry that hash (RTE_ETH_RX_OFFLOAD_RSS_HASH), the hash computed
  * here with rte_softrss() from the configured key, types and table; frames
@@ -30,6 +31,7 @@ struct flow_class {
 	const char *name;
 	uint8_t l3, l4, frag, vlan, opt;
 	uint8_t segs;  /* 0: flat; n: headers in a first buffer, the rest in n - 1 */
+	uint8_t insert; /* the sender asks its port to insert a VLAN tag */
 };
 
 static const struct flow_class classes[] = {
@@ -50,6 +52,8 @@ static const struct flow_class classes[] = {
 	{ "non-ip", 0, 0, 0, 0, 0, 0 },
 	{ "ipv4 tcp chained (2)", 4, IPPROTO_TCP, 0, 0, 0, 2 },
 	{ "ipv6 udp chained (3)", 6, IPPROTO_UDP, 0, 0, 0, 3 },
+	{ "ipv4 tcp, tag inserted by the sender", 4, IPPROTO_TCP, 0, 0, 0, 0, 1 },
+	{ "ipv6 udp, tag inserted by the sender", 6, IPPROTO_UDP, 0, 0, 0, 0, 1 },
 };
 #define NB_CLASSES RTE_DIM(classes)
 
@@ -169,6 +173,7 @@ flow_mbuf(unsigned int i)
 {
 	static struct nic_frame f;
 	const unsigned int c = flow_class[i];
+	struct rte_mbuf *m;
 	uint32_t cuts[4];
 	unsigned int nb = 0, s;
 
@@ -184,7 +189,12 @@ flow_mbuf(unsigned int i)
 		for (s = 1; s + 1 < classes[c].segs; s++)
 			cuts[nb++] = hdr + rest * s / (classes[c].segs - 1u);
 	}
-	return nic_mbuf(pool, f.b, f.len, cuts, nb);
+	m = nic_mbuf(pool, f.b, f.len, cuts, nb);
+	if (m != NULL && c < NB_CLASSES && classes[c].insert) {
+		m->ol_flags |= RTE_MBUF_F_TX_VLAN;
+		m->vlan_tci = flows[i].tci;
+	}
+	return m;
 }
 
 /* What the receiving port is set to, as the test knows it. */
@@ -259,7 +269,13 @@ round_check(const char *what, const struct rss_state *st)
 			}
 			c = RTE_MIN((unsigned int)flow_class[id], NB_CLASSES);
 			want_q = expect_queue(st, id, &hash, &hashed);
-			want_pt = nic_ptype(&flows[id], 0);
+			{
+				struct nic_pkt w = flows[id];
+
+				/* A tag the sender's port inserted is on the wire. */
+				w.vlan |= c < NB_CLASSES && classes[c].insert;
+				want_pt = nic_ptype(&w, 0);
+			}
 			if (q != want_q || got_flag != (hashed && st->hash_ol) ||
 			    (got_flag && m->hash.rss != hash) || m->packet_type != want_pt) {
 				if (bad[c]++ == 0)
@@ -406,6 +422,7 @@ run_mode(int copy)
 	all_hf = NIC_RSS_TYPES;
 
 	memset(&conf, 0, sizeof(conf));
+	conf.txmode.offloads = RTE_ETH_TX_OFFLOAD_VLAN_INSERT;
 	REQUIRE(nic_setup(port_a, 1, NB_TXQ, RING, &conf, pool) == 0, "sender set-up");
 
 	/* 1. Every type, default key and table, hash written back. */
