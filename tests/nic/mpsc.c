@@ -32,7 +32,7 @@
 #define RX_RING     4096u
 #define TX_RING     512u
 #define NB_MBUFS    16384u
-#define DEADLINE_S  45u
+#define DEADLINE_S  50u
 
 struct sender {
 	uint16_t port;
