@@ -34,6 +34,7 @@
 #define QPRING_ARG_TX_PCAP "tx_pcap"
 #define QPRING_ARG_IFACE   "iface"
 #define QPRING_ARG_RXQ_MAP "rxq_map"
+#define QPRING_ARG_RX_WIN  "rx_window"
 
 static const char *const valid_arguments[] = {
 	QPRING_ARG_MAC,
@@ -49,6 +50,7 @@ static const char *const valid_arguments[] = {
 	QPRING_ARG_TX_PCAP,
 	QPRING_ARG_IFACE,
 	QPRING_ARG_RXQ_MAP,
+	QPRING_ARG_RX_WIN,
 	NULL
 };
 
@@ -265,7 +267,8 @@ qpring_parse_args(const char *name, const char *params, struct qpring_args *a)
 	if (kv == NULL) {
 		QPRING_LOG(ERR, "%s: cannot parse devargs \"%s\"; accepted keys: "
 			   "mac, peer, copy, adapter, fault_delay, fault_ooo, fault_error, "
-			   "fault_drop, seed, rx_pcap, tx_pcap, iface, rxq_map", name, params);
+			   "fault_drop, seed, rx_pcap, tx_pcap, iface, rxq_map, rx_window", name,
+			   params);
 		return -EINVAL;
 	}
 	for (k = 0; valid_arguments[k] != NULL; k++) {
@@ -302,6 +305,10 @@ qpring_parse_args(const char *name, const char *params, struct qpring_args *a)
 	a->faults.drop_ppm = (uint32_t)v;
 	if (ret == 0)
 		ret = qpring_parse_num(kv, QPRING_ARG_SEED, 1, UINT64_MAX, &a->seed);
+	v = a->rx_window;
+	if (ret == 0)
+		ret = qpring_parse_num(kv, QPRING_ARG_RX_WIN, QP_RING_MIN, QP_RING_MAX, &v);
+	a->rx_window = (uint32_t)v;
 	if (ret == 0) {
 		struct qpring_str_arg rx = { a->medium.rx_pcap, sizeof(a->medium.rx_pcap) };
 		struct qpring_str_arg tx = { a->medium.tx_pcap, sizeof(a->medium.tx_pcap) };
@@ -350,4 +357,5 @@ RTE_PMD_REGISTER_PARAM_STRING(net_qpring,
 	QPRING_ARG_RX_PCAP "=<file> "
 	QPRING_ARG_TX_PCAP "=<file> "
 	QPRING_ARG_IFACE "=<ifname> "
-	QPRING_ARG_RXQ_MAP "=rss|same");
+	QPRING_ARG_RXQ_MAP "=rss|same "
+	QPRING_ARG_RX_WIN "=<buffers>");

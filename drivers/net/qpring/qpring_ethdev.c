@@ -24,6 +24,7 @@
 #include <rte_string_fns.h>
 
 #include "qpring.h"
+#include "qpring_tx.h"
 #include "qpring_wire.h"
 #include "rte_pmd_qpring.h"
 
@@ -117,8 +118,11 @@ qpring_dev_start(struct rte_eth_dev *dev)
 	for (i = 0; i < dev->data->nb_tx_queues; i++) {
 		struct qpring_txq *txq = dev->data->tx_queues[i];
 
-		if (txq != NULL && !txq->deferred_start)
-			qpring_txq_start_locked(dev, i);
+		if (txq == NULL || txq->deferred_start)
+			continue;
+		ret = qpring_txq_start_locked(dev, i);
+		if (ret != 0)
+			goto err_rxq;
 	}
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		struct qpring_rxq *rxq = dev->data->rx_queues[i];
@@ -423,6 +427,7 @@ qpring_create(struct rte_vdev_device *vdev, const struct qpring_args *a)
 	p->copy = a->copy;
 	p->adapter_mode = a->adapter_mode;
 	p->rxq_map = a->rxq_map;
+	p->rx_window = a->rx_window;
 	p->ptypes = 1; /* as a NIC parses; rte_eth_dev_set_ptypes() turns it off */
 	qp_rxport_init(&p->rx);
 	p->faults = a->faults;
@@ -527,7 +532,8 @@ static int
 qpring_probe(struct rte_vdev_device *vdev)
 {
 	const char *name = rte_vdev_device_name(vdev);
-	struct qpring_args a = { .copy = 1, .adapter_mode = QPRING_ADAPTER_INLINE, .seed = 1 };
+	struct qpring_args a = { .copy = 1, .adapter_mode = QPRING_ADAPTER_INLINE, .seed = 1,
+				 .rx_window = QPRING_DEFAULT_RX_WINDOW };
 	int ret;
 
 	if (rte_eal_process_type() == RTE_PROC_SECONDARY)

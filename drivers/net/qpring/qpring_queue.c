@@ -19,7 +19,7 @@
 #include <rte_memzone.h>
 
 #include "qpring.h"
-#include "qpring_rxtx.h"
+#include "qpring_rx.h"
 #include "qpring_wire.h"
 
 /* ------------------------------------------------------------ rings */
@@ -47,11 +47,15 @@ qpring_ring_size(const struct rte_eth_dev *dev, const char *dir, uint16_t qid, u
 	return n;
 }
 
+/* Process-wide: a port that gets a closed port's id must not meet the
+ * names of queues that port kept (a queue marked stuck keeps its memzone).
+ */
+static uint32_t qpring_qgen;
+
 static const struct rte_memzone *
 qpring_hwq_alloc(const struct rte_eth_dev *dev, char dir, uint16_t qid, uint32_t nb_desc,
 		 unsigned int socket)
 {
-	struct qpring_port *p = dev->data->dev_private;
 	char name[RTE_MEMZONE_NAMESIZE];
 	const struct rte_memzone *mz;
 
@@ -59,7 +63,7 @@ qpring_hwq_alloc(const struct rte_eth_dev *dev, char dir, uint16_t qid, uint32_t
 	 * left (a queue marked stuck) keeps its name for good.
 	 */
 	snprintf(name, sizeof(name), "qpring_p%u_%cq%u_%u", dev->data->port_id, dir, qid,
-		 p->qgen++);
+		 __atomic_fetch_add(&qpring_qgen, 1, __ATOMIC_RELAXED));
 	mz = rte_memzone_reserve_aligned(name, qp_hwq_size(nb_desc), (int)socket, 0,
 					 RTE_CACHE_LINE_SIZE);
 	if (mz == NULL) {
@@ -83,14 +87,17 @@ qpring_rxq_fill(struct qpring_rxq *rxq)
 	uint32_t i, n = rxq->nb_desc;
 
 	if (rxq->zero_copy) {
+		/* Credits hold no buffer: the whole ring. */
 		for (i = 0; i < n; i++)
-			qp_slot_post(&rxq->hw->slots[i], 0, 0, 0, QP_WQE_F_RECV, 1);
+			qpring_rx_post_credit(&rxq->hw->slots[i]);
 		rxq->head = 0;
 		qp_doorbell_ring(&rxq->hw->regs, &rxq->hw->slots[n - 1], n); /* R1 */
 		rxq->c[QP_RXC_DOORBELLS]++;
 		rxq->c[QP_RXC_POSTED] += n;
 		return 0;
 	}
+	/* Copy mode posts a window of buffers, the first slots of the ring. */
+	n = rxq->window;
 	bufs = calloc(n, sizeof(struct rte_mbuf *));
 	if (bufs == NULL)
 		return -ENOMEM;
@@ -134,24 +141,60 @@ qpring_hwq_release_bufs(struct qp_hwq *hw, uint32_t nb_desc)
 static void
 qpring_rxq_drain(struct qpring_rxq *rxq)
 {
+	uint32_t i;
+
 	/* Frames the adapter placed that the application never took: lost
 	 * with the stop, and counted (imissed, rx_q<N>_flushed_frames), one
 	 * per frame however many slots it spans.
 	 */
-	rxq->c[QP_RXC_FLUSHED] += qp_hwq_count_frames(rxq->hw, rxq->head, rxq->nb_desc);
+	rxq->c[QP_RXC_FLUSHED] += qp_hwq_count_frames(rxq->hw, rxq->head, rxq->window);
 	qp_hwq_flush(rxq->hw);
+	/* Only the window's slots hold buffers; the others keep the stale
+	 * cookies of buffers handed to the application.
+	 */
+	for (i = 0; i < rxq->nb_desc; i++) {
+		struct qp_slot *s = &rxq->hw->slots[(rxq->head + i) & rxq->mask];
+
+		if (i >= rxq->window)
+			s->cookie = 0;
+	}
 	qpring_hwq_release_bufs(rxq->hw, rxq->nb_desc);
 	qp_hwq_park(rxq->hw);
 	rxq->head = 0;
 }
 
+/* A send queue that is not running has no free slot: a burst on it finds
+ * none (the slots are parked too, so a reclaim finds none either).
+ */
+static void
+qpring_txq_park_indexes(struct qpring_txq *txq)
+{
+	qp_hwq_park(txq->hw);
+	txq->tail = 0;
+	txq->clean = -(uint32_t)txq->nb_desc;
+	txq->multi_until = 0;
+}
+
 static void
 qpring_txq_drain(struct qpring_txq *txq)
 {
+	uint32_t i;
+
 	txq->c[QP_TXC_FLUSHED] += qp_hwq_flush(txq->hw);
+	/* Every WQE is complete now: the buffers of [clean, tail) go back
+	 * (the slots before clean were reclaimed already).
+	 */
+	for (i = txq->clean; i != txq->tail; i++) {
+		struct qp_slot *s = &txq->hw->slots[i & txq->mask];
+
+		if (s->cookie != 0)
+			rte_pktmbuf_free((struct rte_mbuf *)(uintptr_t)s->cookie);
+		s->cookie = 0;
+	}
+	for (i = 0; i < txq->nb_desc; i++)
+		txq->hw->slots[i].cookie = 0; /* stale, reclaimed already */
 	qpring_hwq_release_bufs(txq->hw, txq->nb_desc);
-	qp_hwq_park(txq->hw);
-	txq->tail = 0;
+	qpring_txq_park_indexes(txq);
 }
 
 /* ------------------------------------------------------------ receive filter */
@@ -168,13 +211,6 @@ qpring_rx_filter_update(struct rte_eth_dev *dev)
 
 	__atomic_store_n(&p->rx.mac, qp_mac_word(&p->mac), __ATOMIC_RELAXED);
 	__atomic_store_n(&p->rx.filter, f, __ATOMIC_RELAXED);
-}
-
-uint32_t
-qpring_rx_buf_room(const struct rte_mempool *mp)
-{
-	return rte_pktmbuf_data_room_size((struct rte_mempool *)(uintptr_t)mp) -
-	       RTE_PKTMBUF_HEADROOM;
 }
 
 /* ------------------------------------------------------------ start, stop */
@@ -233,6 +269,11 @@ qpring_txq_start_locked(struct rte_eth_dev *dev, uint16_t qid)
 	if (txq == NULL)
 		return -EINVAL;
 	if (txq->stuck) {
+		/* Park it once its adapter has left, so a send on the stopped
+		 * queue finds no slot; its memory stays until set-up.
+		 */
+		if (__atomic_load_n(&txq->hw->ad.busy, __ATOMIC_ACQUIRE) == 0)
+			qp_hwq_park(txq->hw);
 		QPRING_LOG(ERR, "port %u txq %u: an adapter never left it at its last stop; "
 			   "set it up again", dev->data->port_id, qid);
 		return -EBUSY;
@@ -240,6 +281,8 @@ qpring_txq_start_locked(struct rte_eth_dev *dev, uint16_t qid)
 	txq->max_frame = p->max_frame;
 	qp_hwq_unpark(txq->hw);
 	txq->tail = 0;
+	txq->clean = 0;
+	txq->multi_until = 0;
 	__atomic_store_n(&txq->started, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&p->tx_live[qid], txq, __ATOMIC_RELEASE); /* P1 */
 	dev->data->tx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STARTED;
@@ -414,6 +457,12 @@ qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	}
 	rxq->scatter = (uint8_t)scatter;
 	rxq->zero_copy = !p->copy;
+	/* Zero copy posts credits over the whole ring; copy mode a window of
+	 * buffers (never more than the ring, nor fewer than a frame needs in
+	 * parts with scatter).
+	 */
+	rxq->window = rxq->zero_copy || p->rx_window == 0 ? nb :
+		RTE_MIN(nb, RTE_MAX(p->rx_window, scatter ? QP_MAX_RX_PARTS : 1u));
 	rxq->offloads = dev->data->dev_conf.rxmode.offloads |
 			(conf != NULL ? conf->offloads : 0);
 	if (scatter)
@@ -457,6 +506,7 @@ qpring_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->port = p;
 	txq->max_frame = (uint32_t)dev->data->mtu + QPRING_FRAME_OVERHEAD;
 	txq->deferred_start = conf != NULL && conf->tx_deferred_start;
+	qpring_txq_park_indexes(txq);
 	txq->offloads = dev->data->dev_conf.txmode.offloads | (conf != NULL ? conf->offloads : 0);
 	txq->fast_free = !!(txq->offloads & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE);
 	txq->tx_ol = !!(txq->offloads & QPRING_TX_OFFLOAD_HW);
