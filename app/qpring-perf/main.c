@@ -29,60 +29,6 @@
 #define MAX_SAMPLES (UINT64_C(1) << 24) /* 128 MB of round trips at most */
 #define DEFAULT_SAMPLES (UINT64_C(1) << 22)
 
-struct perf_ctx ctx;
-
-/* Set by the first SIGINT/SIGTERM; read by every loop (stop_requested()). */
-static volatile sig_atomic_t got_signal;
-static uint32_t stop_flag;
-
-static void
-on_signal(int sig)
-{
-	if (got_signal != 0)
-		_exit(128 + sig); /* second signal: the user insists */
-	got_signal = sig;
-	/* Relaxed: a lock-free store is async-signal-safe, and the loops only
-	 * need to see it eventually; nothing else is published with it. */
-	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
-}
-
-bool
-stop_requested(void)
-{
-	return __atomic_load_n(&stop_flag, __ATOMIC_RELAXED) != 0;
-}
-
-void
-perr(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PERF_NAME ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void
-pinfo(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PERF_NAME ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fflush(stderr);
-}
-
-uint64_t
-sec_to_cyc(double s)
-{
-	return (uint64_t)(s * (double)ctx.hz);
-}
-
 static void
 usage_hook(const char *prgname)
 {
@@ -222,7 +168,7 @@ need_ports(unsigned int n)
 static const char *
 status_of(int rc)
 {
-	if (got_signal != 0)
+	if (caught_signal() != 0)
 		return "interrupted";
 	if (__atomic_load_n(&ctx.timed_out, __ATOMIC_RELAXED))
 		return "timeout";
@@ -421,8 +367,7 @@ main(int argc, char **argv)
 		perr("EAL initialisation failed: %s", rte_strerror(rte_errno));
 		return rte_errno == EINVAL ? EXIT_USAGE : EXIT_RUN_FAILED;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	signals_catch();
 
 	ctx.hz = rte_get_tsc_hz();
 	if (ctx.o.role != ROLE_SERVER)
@@ -454,14 +399,14 @@ main(int argc, char **argv)
 	if (ctx.timed_out && ctx.o.role != ROLE_SERVER)
 		perr("the run did not finish within %g s (--timeout): results are partial",
 		     options_timeout(&ctx.o));
-	if (got_signal != 0)
+	if (caught_signal() != 0)
 		pinfo("%s: stopped by signal %d; results so far are above",
-		      role_names[ctx.o.role], got_signal);
+		      role_names[ctx.o.role], caught_signal());
 
 	ports_close(&ctx);
 	free(ctx.lat.samples);
 	rte_eal_cleanup();
-	if (got_signal != 0)
-		return 128 + got_signal;
+	if (caught_signal() != 0)
+		return 128 + caught_signal();
 	return rc == 0 ? 0 : EXIT_RUN_FAILED;
 }

@@ -241,9 +241,11 @@ struct perf_ctx {
 	struct qpf_done done;
 };
 
-/* main.c */
+/* common.c */
 extern struct perf_ctx ctx;
 bool stop_requested(void);
+void signals_catch(void);   /* SIGINT and SIGTERM ask the run to stop */
+int caught_signal(void);    /* the first of them, or 0 */
 void perr(const char *fmt, ...) __rte_format_printf(1, 2);
 void pinfo(const char *fmt, ...) __rte_format_printf(1, 2);
 uint64_t sec_to_cyc(double s);
