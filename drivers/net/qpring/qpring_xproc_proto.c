@@ -19,10 +19,14 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "qpring_xproc_proto.h"
+
+/* statfs f_type of shmem (memfd_create without MFD_HUGETLB), linux/magic.h. */
+#define XP_TMPFS_MAGIC 0x01021994ul
 
 /* Every failure says why, in the caller's buffer (which may be absent). */
 static int __attribute__((format(printf, 4, 5)))
@@ -345,7 +349,16 @@ xp_check_rxport(const struct qp_xproc_rxport *x, char *why, size_t why_len)
 	if (x->max_frame_len < QP_XPROC_FRAME_MIN || x->max_frame_len > QP_XPROC_FRAME_MAX)
 		return xp_fail(why, why_len, -EINVAL, "RXPORT: max frame length %u not in %u..%u",
 			       x->max_frame_len, QP_XPROC_FRAME_MIN, QP_XPROC_FRAME_MAX);
+	if (x->select > QP_XPROC_SELECT_MAX)
+		return xp_fail(why, why_len, -EINVAL, "RXPORT: queue selection %u is not one of "
+			       "first (0), same (1), rss (2)", x->select);
+	if ((x->flags & ~QP_XPROC_RXF_ALL) != 0)
+		return xp_fail(why, why_len, -EINVAL, "RXPORT: unknown flags 0x%x",
+			       x->flags & ~QP_XPROC_RXF_ALL);
 	rss = x->rss_key_len != 0 || x->reta_size != 0;
+	if (x->select == QP_XPROC_SELECT_RSS && !rss)
+		return xp_fail(why, why_len, -EINVAL, "RXPORT: queue selection by RSS without "
+			       "an RSS key and RETA");
 	if (rss) {
 		if (x->rss_key_len != QP_XPROC_RSS_KEY_LEN || x->reta_size != QP_XPROC_RETA_SIZE)
 			return xp_fail(why, why_len, -EINVAL, "RXPORT: RSS key of %u bytes and "
@@ -385,6 +398,9 @@ xp_check_rxport(const struct qp_xproc_rxport *x, char *why, size_t why_len)
 				       "not %u-aligned inside %llu bytes", i,
 				       (unsigned long long)q->offset, QP_XPROC_RING_ALIGN,
 				       (unsigned long long)QP_XPROC_REGION_SIZE_MAX);
+		if ((q->flags & ~QP_XPROC_RQ_F_ALL) != 0)
+			return xp_fail(why, why_len, -EINVAL, "RXPORT: rq %u: unknown flags 0x%x",
+				       i, q->flags & ~QP_XPROC_RQ_F_ALL);
 		if (q->buf_size < QP_XPROC_BUF_MIN || q->buf_size > QP_XPROC_BUF_MAX)
 			return xp_fail(why, why_len, -EINVAL, "RXPORT: rq %u: buffer size %u not "
 				       "in %u..%u", i, q->buf_size, QP_XPROC_BUF_MIN,
@@ -504,7 +520,9 @@ qp_xproc_encode(const struct qp_xproc_msg *msg, void *buf, size_t cap, char *why
 		xp_wr_le(&w, x->rss_hf, 8);
 		xp_wr_le(&w, x->rss_key_len, 2);
 		xp_wr_le(&w, x->reta_size, 2);
-		xp_wr_bytes(&w, NULL, 4);
+		xp_wr_le(&w, x->select, 1);
+		xp_wr_le(&w, x->flags, 1);
+		xp_wr_bytes(&w, NULL, 2);
 		xp_wr_bytes(&w, x->rss_key, sizeof(x->rss_key));
 		for (i = 0; i < QP_XPROC_RETA_SIZE; i++)
 			xp_wr_le(&w, x->reta[i], 2);
@@ -513,7 +531,7 @@ qp_xproc_encode(const struct qp_xproc_msg *msg, void *buf, size_t cap, char *why
 			xp_wr_le(&w, x->rq[i].region_id, 4);
 			xp_wr_le(&w, x->rq[i].nb_slots, 4);
 			xp_wr_le(&w, x->rq[i].buf_size, 4);
-			xp_wr_bytes(&w, NULL, 4);
+			xp_wr_le(&w, x->rq[i].flags, 4);
 		}
 		break;
 	case QP_XPROC_UP:
@@ -572,7 +590,9 @@ xp_rd_body(struct xp_rd *r, struct qp_xproc_msg *msg, bool *reserved_ok)
 		x->rss_hf = xp_rd_u64(r);
 		x->rss_key_len = xp_rd_u16(r);
 		x->reta_size = xp_rd_u16(r);
-		ok &= xp_rd_zero(r, 4);
+		x->select = xp_rd_u8(r);
+		x->flags = xp_rd_u8(r);
+		ok &= xp_rd_zero(r, 2);
 		xp_rd_bytes(r, x->rss_key, sizeof(x->rss_key));
 		for (i = 0; i < QP_XPROC_RETA_SIZE; i++)
 			x->reta[i] = xp_rd_u16(r);
@@ -582,7 +602,7 @@ xp_rd_body(struct xp_rd *r, struct qp_xproc_msg *msg, bool *reserved_ok)
 			x->rq[i].region_id = xp_rd_u32(r);
 			x->rq[i].nb_slots = xp_rd_u32(r);
 			x->rq[i].buf_size = xp_rd_u32(r);
-			ok &= xp_rd_zero(r, 4);
+			x->rq[i].flags = xp_rd_u32(r);
 		}
 		break;
 	case QP_XPROC_UP:
@@ -1192,6 +1212,7 @@ int
 qp_xproc_map_region(const struct qp_xproc_region *r, int fd, struct qp_xproc_map *m, char *why,
 		    size_t why_len)
 {
+	struct statfs sfs;
 	struct stat st;
 	void *base;
 	int seals, ret;
@@ -1210,6 +1231,18 @@ qp_xproc_map_region(const struct qp_xproc_region *r, int fd, struct qp_xproc_map
 		return xp_fail(why, why_len, -EINVAL, "REGION %u: the file holds %lld bytes, the "
 			       "message says %llu", r->id, (long long)st.st_size,
 			       (unsigned long long)r->size);
+	/* A hugetlbfs memfd raises SIGBUS on the first touch of a page when
+	 * the huge page pool is empty; only ordinary shared memory (shmem,
+	 * where a page that cannot be had is an out-of-memory condition, not
+	 * a signal) is mapped.
+	 */
+	if (fstatfs(fd, &sfs) != 0)
+		return xp_fail(why, why_len, -EINVAL, "REGION %u: fstatfs: %s", r->id,
+			       strerror(errno));
+	if ((unsigned long)sfs.f_type != XP_TMPFS_MAGIC)
+		return xp_fail(why, why_len, -EINVAL, "REGION %u: the file is not ordinary shared "
+			       "memory (file system type 0x%lx; a hugetlbfs memfd is refused)",
+			       r->id, (unsigned long)sfs.f_type);
 	/* Without the seal the owner could shrink the file under our mapping,
 	 * and our next access would be a SIGBUS.
 	 */
