@@ -14,6 +14,7 @@
 #include <net/if.h>
 #include <stdint.h>
 #include <sys/queue.h>
+#include <sys/un.h>
 
 #include <ethdev_driver.h>
 #include <rte_common.h>
@@ -61,6 +62,7 @@ enum qpring_adapter_mode {
 enum qpring_wire_kind {
 	QPRING_WIRE_CABLE = 0, /* loopback, or a cable to another port of this process */
 	QPRING_WIRE_PCAP,      /* capture files or a live interface (libpcap) */
+	QPRING_WIRE_XPROC,     /* a port of another process (Unix socket + shared memory) */
 	QPRING_WIRE_NR
 };
 
@@ -141,6 +143,8 @@ struct qpring_rxq {
 				       * a fault delays: move it along (10.2) */
 	uint8_t zero_copy;            /* receive WQEs are credits (copy=0) */
 	uint64_t offloads;            /* RTE_ETH_RX_OFFLOAD_* the port enabled */
+	void *wire_q;                 /* the wire's own state of the queue (its
+				       * receive memory, qpring_rxmem_ops), or NULL */
 	uint64_t c[QP_RXC_NR];
 	/* cold */
 	uint64_t base[QP_RXC_NR];
@@ -160,6 +164,14 @@ struct qpring_medium_conf {
 	char iface[IF_NAMESIZE]; /* live interface to send and receive on */
 };
 
+/* The cross-process wire's devargs (qpring_wire_xproc.c). */
+struct qpring_xproc_conf {
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* socket; "" = not this wire */
+	uint8_t role;      /* QP_XPROC_ROLE_SERVER or _CLIENT (qpring_xproc_proto.h) */
+	uint32_t mem_mb;   /* receive region, MiB */
+	uint32_t bufs;     /* buffers of each receive queue's pool; 0: from the ring */
+};
+
 struct qpring_args {
 	struct rte_ether_addr mac;
 	int mac_given;
@@ -171,6 +183,7 @@ struct qpring_args {
 	struct qp_faults faults;
 	uint64_t seed;
 	struct qpring_medium_conf medium;
+	struct qpring_xproc_conf xproc;
 };
 
 /* Port state, in dev_private (shared memory, visible to secondaries). */
@@ -267,6 +280,7 @@ qpring_adapter_unlock(struct qp_hwq *hw)
  */
 void qpring_ctl_init(const struct eth_dev_ops *ops);
 void qpring_lock(void);
+int qpring_trylock(void); /* 1 if taken (EAL's interrupt thread never blocks on it) */
 void qpring_unlock(void); /* delivers the link events noted under the lock */
 void qpring_registry_add(struct qpring_port *p);
 void qpring_registry_remove(struct qpring_port *p);
@@ -373,9 +387,9 @@ int qpring_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *
 int qpring_xstats_reset(struct rte_eth_dev *dev);
 int qpring_get_reg(struct rte_eth_dev *dev, struct rte_dev_reg_info *info);
 const struct qp_hwq *qpring_queue_hw(const struct rte_eth_dev *dev, uint16_t qid, int dir,
-				     uint32_t *driver_index);
+				     uint32_t *driver_index, uint32_t *nb_slots);
 struct rte_pmd_qpring_regs;
-void qpring_regs_fill(const struct qp_hwq *hw, uint32_t driver_index,
+void qpring_regs_fill(const struct qp_hwq *hw, uint32_t driver_index, uint32_t nb_slots,
 		      struct rte_pmd_qpring_regs *r);
 void qpring_telemetry_register(void);
 int qpring_rx_descriptor_dump(const struct rte_eth_dev *dev, uint16_t qid, uint16_t offset,
