@@ -775,7 +775,7 @@ xp_advertise(struct xp_port *x)
 void
 xp_withdraw(struct xp_port *x, const char *why)
 {
-	uint64_t limit;
+	uint64_t start, limit;
 
 	if (x == NULL || !x->our_up)
 		return;
@@ -783,12 +783,12 @@ xp_withdraw(struct xp_port *x, const char *why)
 		x->our_up = 0;
 		return;
 	}
-	QPRING_LOG(DEBUG, "%s: DOWN (%s)", x->p->name, why);
 	if (xp_send_state(x, QP_XPROC_DOWN, x->epoch) != 0) {
 		xp_conn_drop(x, XP_RETRY_MS);
 		return;
 	}
-	limit = rte_get_timer_cycles() + xp_ms_tsc(XP_ACK_MS);
+	start = rte_get_timer_cycles();
+	limit = start + xp_ms_tsc(XP_ACK_MS);
 	while (x->our_up && x->csrc != NULL) {
 		struct pollfd pfd = { .fd = x->ch.fd, .events = POLLIN };
 		uint64_t now = rte_get_timer_cycles();
@@ -802,6 +802,10 @@ xp_withdraw(struct xp_port *x, const char *why)
 		(void)poll(&pfd, 1, (int)((limit - now) * 1000 / rte_get_timer_hz()) + 1);
 		xp_pump(x, 16);
 	}
+	if (x->csrc != NULL)
+		QPRING_LOG(INFO, "%s: %s: the peer let go of our rings (DOWN_ACK after %.3f ms)",
+			   x->p->name, why, (double)(rte_get_timer_cycles() - start) * 1e3 /
+			   (double)rte_get_timer_hz());
 	x->our_up = 0;
 }
 

@@ -152,20 +152,27 @@ xp_region_free(struct xp_region *r, uint64_t off, uint64_t len)
 /* ------------------------------------------------------------ the ring */
 
 /*
- * Control path: the ring's registers and adapter state as a freshly set up
- * queue has them, every slot empty and parked (POSTED: a burst on the
- * stopped queue finds nothing, the peer finds nothing posted). From the
- * driver's own size: whatever the peer wrote into the ring is overwritten.
+ * Control path: the ring's registers and indexes as a freshly set up queue
+ * has them (its counters stay: statistics are differences), every slot
+ * empty and parked (POSTED: a burst on the stopped queue finds nothing, the
+ * peer finds nothing posted). From the driver's own size: whatever the
+ * peer wrote into the ring's registers is overwritten.
  */
 static void
 xp_ring_park(struct qp_hwq *hw, uint32_t nb)
 {
 	uint32_t i;
 
-	memset(hw, 0, sizeof(*hw));
+	hw->regs.doorbell = 0;
+	__atomic_store_n(&hw->regs.pending, 0, __ATOMIC_RELAXED);
 	hw->regs.size = nb;
 	hw->regs.ring_va = (uint64_t)(uintptr_t)hw->slots;
+	__atomic_store_n(&hw->ad.head, 0, __ATOMIC_RELAXED);
 	hw->ad.mask = nb - 1;
+	hw->ad.busy = 0;
+	hw->ad.intr_on = 0;
+	hw->ad.intr_armed = 0;
+	hw->ad.done_head = 0;
 	for (i = 0; i < nb; i++) {
 		struct qp_slot *s = &hw->slots[i];
 
@@ -277,6 +284,7 @@ xp_rxq_setup(struct rte_eth_dev *dev, struct qpring_rxq *rxq, struct rte_mempool
 	xq->pool_len = pool_len;
 	xq->nb_bufs = n;
 	rxq->hw = (struct qp_hwq *)(void *)(x->reg.base + ring_off);
+	memset(rxq->hw, 0, sizeof(*rxq->hw)); /* the extent may have been used before */
 	xp_ring_park(rxq->hw, nb);
 	/* The queue's buffers come from the driver's pool from now on: they
 	 * are pinned external buffers (data in the region, headers here).
