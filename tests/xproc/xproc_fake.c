@@ -54,13 +54,17 @@ now_s(void)
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
+/* splitmix64: consecutive outputs independent enough that an index and
+ * the choice of what to write there are not tied to each other.
+ */
 static uint64_t
 rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
 }
 
 /* Wait up to the deadline for one message; 1 got, 0 timeout, <0 error. */

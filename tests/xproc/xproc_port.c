@@ -65,8 +65,8 @@ static const char *mode = "echo";
 static uint64_t count = 100000, window = 256;
 static uint32_t frame_size = 64, cycles = 1, nb_rxq = 1, desc = 512;
 static double duration = 30, link_timeout = 15;
-static int rss;
-static struct rte_mempool *pool;
+static int rss, scatter;
+static struct rte_mempool *pool, *rx_pool;
 static uint16_t port;
 
 static void
@@ -249,13 +249,17 @@ port_setup(void)
 	}
 	if (frame_size > RTE_ETHER_MAX_LEN)
 		conf.rxmode.mtu = (uint16_t)(frame_size - RTE_ETHER_HDR_LEN);
+	if (scatter)
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+	conf.txmode.offloads = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	ret = rte_eth_dev_configure(port, (uint16_t)nb_rxq, 1, &conf);
 	if (ret != 0) {
 		say("ERROR configure %d", ret);
 		return -1;
 	}
 	for (q = 0; q < nb_rxq; q++) {
-		ret = rte_eth_rx_queue_setup(port, q, (uint16_t)desc, rte_socket_id(), NULL, pool);
+		ret = rte_eth_rx_queue_setup(port, q, (uint16_t)desc, rte_socket_id(), NULL,
+					     rx_pool);
 		if (ret != 0) {
 			say("ERROR rx queue setup %u: %d", q, ret);
 			return -1;
@@ -296,8 +300,8 @@ finish(int rc)
 
 	if (rte_eth_stats_get(port, &st) == 0)
 		say("STATS ipackets=%" PRIu64 " ierrors=%" PRIu64 " imissed=%" PRIu64
-		    " opackets=%" PRIu64 " oerrors=%" PRIu64, st.ipackets, st.ierrors, st.imissed,
-		    st.opackets, st.oerrors);
+		    " opackets=%" PRIu64 " oerrors=%" PRIu64 " nombuf=%" PRIu64, st.ipackets, st.ierrors, st.imissed,
+		    st.opackets, st.oerrors, st.rx_nombuf);
 	rte_eth_dev_stop(port);
 	rte_mempool_walk(pool_check, &w);
 	say("POOLS checked=%d incomplete=%d fds=%d maps=%d", w.pools, w.bad, count_fds(),
@@ -340,7 +344,7 @@ run_echo(void)
 {
 	struct rte_mbuf *b[BURST];
 	uint64_t echoed = 0, rx = 0, foreign = 0, hashed = 0, perq[MAX_RXQ] = { 0 };
-	uint64_t tx_drop = 0;
+	uint64_t tx_drop = 0, chained = 0;
 	double end = now_s() + duration;
 	int stop = 0, was_up = 0;
 	uint16_t q;
@@ -361,6 +365,7 @@ run_echo(void)
 
 				if (b[i]->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
 					hashed++;
+				chained += b[i]->nb_segs > 1;
 				if (pl != NULL && pl->type == T_STOP) {
 					stop = 1;
 					rte_pktmbuf_free(b[i]);
@@ -381,7 +386,8 @@ run_echo(void)
 		}
 	}
 	say("ECHO rx=%" PRIu64 " echoed=%" PRIu64 " tx_drop=%" PRIu64 " foreign=%" PRIu64
-	    " hashed=%" PRIu64 " stopped=%d", rx, echoed, tx_drop, foreign, hashed, stop);
+	    " hashed=%" PRIu64 " chained=%" PRIu64 " stopped=%d", rx, echoed, tx_drop, foreign,
+	    hashed, chained, stop);
 	for (q = 0; q < nb_rxq; q++)
 		say("QUEUE q=%u rx=%" PRIu64, q, perq[q]);
 	return 0;
@@ -548,7 +554,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: xproc_port [EAL options] -- --mode echo|send|soak|idle "
 		"[--count N] [--window N] [--size BYTES] [--duration S] [--cycles C] [--rxq N] "
-		"[--rss] [--desc N] [--link-timeout S]\n");
+		"[--rss] [--scatter] [--desc N] [--link-timeout S]\n");
 }
 
 static int
@@ -563,6 +569,7 @@ parse_args(int argc, char **argv)
 		{ "cycles", required_argument, NULL, 'c' },
 		{ "rxq", required_argument, NULL, 'q' },
 		{ "rss", no_argument, NULL, 'r' },
+		{ "scatter", no_argument, NULL, 'S' },
 		{ "desc", required_argument, NULL, 'D' },
 		{ "link-timeout", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
@@ -579,6 +586,7 @@ parse_args(int argc, char **argv)
 		case 'c': cycles = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'q': nb_rxq = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'r': rss = 1; break;
+		case 'S': scatter = 1; break;
 		case 'D': desc = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'l': link_timeout = strtod(optarg, NULL); break;
 		default: usage(); return -1;
@@ -622,7 +630,12 @@ main(int argc, char **argv)
 				       (uint16_t)RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_BUF_SIZE,
 							 frame_size + 128 + RTE_PKTMBUF_HEADROOM),
 				       rte_socket_id());
-	if (pool == NULL || port_setup() != 0 || rte_eth_dev_start(port) != 0) {
+	/* --scatter: receive buffers of 512 bytes, frames in several of them. */
+	rx_pool = !scatter ? pool :
+		rte_pktmbuf_pool_create("xpt_rx_pool", 8191, 256, 0, 512 + RTE_PKTMBUF_HEADROOM,
+					rte_socket_id());
+	if (pool == NULL || rx_pool == NULL || port_setup() != 0 ||
+	    rte_eth_dev_start(port) != 0) {
 		say("ERROR port set-up");
 		rte_eal_cleanup();
 		return 1;
@@ -637,6 +650,8 @@ main(int argc, char **argv)
 	else
 		rc = run_idle();
 	rc = finish(rc);
+	if (rx_pool != pool)
+		rte_mempool_free(rx_pool);
 	rte_mempool_free(pool);
 	rte_eal_cleanup();
 	return rc;

@@ -773,6 +773,25 @@ xp_probe_live(const struct sockaddr_un *sa, socklen_t salen)
 	return ret;
 }
 
+/* Does the directory part of @path exist (as a directory)? */
+static bool
+xp_dir_exists(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	size_t n;
+
+	if (slash == NULL)
+		return true; /* the working directory */
+	n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= sizeof(dir))
+		return false;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 static int
 xp_bind_error(const char *path, int err, char *why, size_t why_len)
 {
@@ -784,6 +803,10 @@ xp_bind_error(const char *path, int err, char *why, size_t why_len)
 			       "(%s)", path, strerror(err));
 	case ENOENT:
 	case ENOTDIR:
+		if (xp_dir_exists(path))
+			return xp_fail(why, why_len, -EACCES, "cannot create socket %s: its "
+				       "directory does not take sockets (%s)", path,
+				       strerror(err));
 		return xp_fail(why, why_len, -ENOENT, "cannot create socket %s: its directory "
 			       "does not exist", path);
 	default:
