@@ -64,7 +64,7 @@ static volatile sig_atomic_t stop_req;
 static const char *mode = "echo";
 static uint64_t count = 100000, window = 256;
 static uint32_t frame_size = 64, cycles = 1, nb_rxq = 1, desc = 512;
-static double duration = 30, link_timeout = 15;
+static double duration = 30, link_timeout = 15, rate;
 static int rss, scatter;
 static struct rte_mempool *pool, *rx_pool;
 static uint16_t port;
@@ -523,6 +523,74 @@ run_soak(void)
 	return 0;
 }
 
+/* Send as fast as the port takes them (or at --rate frames/s) for
+ * --duration seconds once the link is up; count what the port took.
+ */
+static int
+run_blast(void)
+{
+	struct rte_mbuf *b[BURST];
+	uint64_t next = 0, sent = 0, hz = rte_get_timer_hz(), t0, now, due = 0;
+	double end;
+	uint16_t n, i;
+
+	if (wait_link(link_timeout) != 0) {
+		say("ERROR link not up");
+		return 1;
+	}
+	end = now_s() + duration;
+	t0 = rte_get_timer_cycles();
+	while (!stop_req && now_s() < end) {
+		now = rte_get_timer_cycles();
+		if (rate != 0) {
+			due = (uint64_t)((double)(now - t0) * rate / (double)hz);
+			if (sent >= due)
+				continue;
+		}
+		for (i = 0; i < BURST; i++) {
+			b[i] = build(T_DATA, next + i);
+			if (b[i] == NULL)
+				break;
+		}
+		n = rte_eth_tx_burst(port, 0, b, i);
+		rte_pktmbuf_free_bulk(&b[n], i - n);
+		next += n;
+		sent += n;
+		n = rte_eth_rx_burst(port, 0, b, BURST);
+		rte_pktmbuf_free_bulk(b, n);
+	}
+	say("BLAST sent=%" PRIu64 " mpps=%.3f", sent, (double)sent / duration / 1e6);
+	return 0;
+}
+
+/* Receive and count until SIGTERM or --duration; the rate over the time
+ * between the first and the last frame.
+ */
+static int
+run_sink(void)
+{
+	struct rte_mbuf *b[BURST];
+	uint64_t rx = 0, first = 0, last = 0;
+	double end = now_s() + duration;
+	uint16_t n, q;
+
+	while (!stop_req && now_s() < end) {
+		for (q = 0; q < nb_rxq; q++) {
+			n = rte_eth_rx_burst(port, q, b, BURST);
+			if (n == 0)
+				continue;
+			last = rte_get_timer_cycles();
+			if (rx == 0)
+				first = last;
+			rx += n;
+			rte_pktmbuf_free_bulk(b, n);
+		}
+	}
+	say("SINK rx=%" PRIu64 " mpps=%.3f", rx, last > first ? (double)rx /
+	    ((double)(last - first) / (double)rte_get_timer_hz()) / 1e6 : 0.0);
+	return 0;
+}
+
 static int
 run_idle(void)
 {
@@ -552,9 +620,9 @@ run_idle(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: xproc_port [EAL options] -- --mode echo|send|soak|idle "
+	fprintf(stderr, "usage: xproc_port [EAL options] -- --mode echo|send|soak|idle|blast|sink "
 		"[--count N] [--window N] [--size BYTES] [--duration S] [--cycles C] [--rxq N] "
-		"[--rss] [--scatter] [--desc N] [--link-timeout S]\n");
+		"[--rss] [--scatter] [--desc N] [--link-timeout S] [--rate PPS]\n");
 }
 
 static int
@@ -572,6 +640,7 @@ parse_args(int argc, char **argv)
 		{ "scatter", no_argument, NULL, 'S' },
 		{ "desc", required_argument, NULL, 'D' },
 		{ "link-timeout", required_argument, NULL, 'l' },
+		{ "rate", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -589,13 +658,14 @@ parse_args(int argc, char **argv)
 		case 'S': scatter = 1; break;
 		case 'D': desc = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'l': link_timeout = strtod(optarg, NULL); break;
+		case 'R': rate = strtod(optarg, NULL); break;
 		default: usage(); return -1;
 		}
 	}
 	if (count == 0 || window == 0 || frame_size < HDR_LEN + sizeof(struct payload) ||
 	    frame_size > 9000 || nb_rxq == 0 || nb_rxq > MAX_RXQ || cycles == 0 ||
 	    (strcmp(mode, "echo") && strcmp(mode, "send") && strcmp(mode, "soak") &&
-	     strcmp(mode, "idle"))) {
+	     strcmp(mode, "idle") && strcmp(mode, "blast") && strcmp(mode, "sink"))) {
 		usage();
 		return -1;
 	}
@@ -647,6 +717,10 @@ main(int argc, char **argv)
 		rc = run_send();
 	else if (strcmp(mode, "soak") == 0)
 		rc = run_soak();
+	else if (strcmp(mode, "blast") == 0)
+		rc = run_blast();
+	else if (strcmp(mode, "sink") == 0)
+		rc = run_sink();
 	else
 		rc = run_idle();
 	rc = finish(rc);
