@@ -14,6 +14,122 @@
 #include "qp_deliver.h"
 #include "qp_faults.h"
 
+/* Clear the in-service bit of @q if the doorbell @db names a slot among
+ * the @n from monotonic index @from (before any of them completes: see
+ * qp_regs_clear_in_service()).
+ */
+static __rte_always_inline void
+qp_in_service_range(struct qp_hwq *q, uint64_t db, uintptr_t db_local, uint32_t from, uint32_t n,
+		    uint32_t mask)
+{
+	const uintptr_t first = (uintptr_t)q->slots;
+	uint32_t k;
+
+	if (db_local < first || db_local >= first + ((uintptr_t)mask + 1) * QP_SLOT_SIZE)
+		return;
+	k = (uint32_t)((db_local - first) / QP_SLOT_SIZE);
+	if (((k - from) & mask) < n)
+		qp_regs_clear_in_service(&q->regs, db);
+}
+
+/*
+ * The adapter's fast path: what a NIC's send engine does most of the time.
+ * Frames that need nothing but moving (no offload, one buffer in copy mode,
+ * within the receiver's frame limit and buffer size) into one receive
+ * queue that takes everything (promiscuous, no parsing): one claim for the
+ * run, one copy (or hand-over) per frame, each completion a single store
+ * of the result word. It claims for all @n pending WQEs from the queue's
+ * head at once and stops at the first frame that needs more (the claimed
+ * slots left go back as QP_ST_SKIP, rare). Returns how many WQEs it
+ * serviced; the caller takes the rest the general way.
+ */
+static __rte_always_inline uint32_t
+qp_service_fast(struct qp_hwq *sq, const struct qp_dctx *c, struct qp_hwq *rq, uint32_t rmask,
+		uint32_t cap, uint64_t db, uint32_t n, int zero_copy)
+{
+	struct qp_adapter_q *ad = &sq->ad;
+	struct qp_slot *restrict const sslots = sq->slots;
+	struct qp_slot *restrict const rslots = rq->slots;
+	const uint32_t head = ad->head, mask = ad->mask, max_len = c->max_len;
+	/* The send slot the doorbell names: its in-service bit clears just
+	 * before its completion.
+	 */
+	const struct qp_slot *const db_slot = (const struct qp_slot *)(uintptr_t)(db & QP_DB_VA_MASK);
+	uint32_t got, base = 0, i, k, kept = 0;
+	uint64_t bytes = 0, rdb;
+
+	got = qp_rq_claim(rq, n, &base);
+	if (got != 0) {
+		/* After the claim's acquire: as new as the WQEs it covers. */
+		rdb = qp_regs_doorbell(&rq->regs);
+		qp_in_service_range(rq, rdb, qp_rx_db_local(c->rp, rdb), base, got, rmask);
+	}
+	for (i = 0; i < got; i++) {
+		struct qp_slot *ss = &sslots[(head + i) & mask];
+		struct qp_slot *rs = &rslots[(base + i) & rmask];
+		const uint64_t wqe = ss->wqe_word;
+		const uint32_t len = (uint32_t)wqe;
+
+		/* One buffer, no offload: flags and nb_segs are SEND and 1. */
+		if (unlikely(wqe >> 32 != ((uint64_t)1 << 16 | QP_WQE_F_SEND) || len > max_len))
+			break;
+		if (zero_copy) {
+			/* Hand the frame's mbuf over: the send slot lets go. */
+			rs->cookie = ss->cookie;
+			ss->cookie = 0;
+		} else {
+			uint8_t *dst;
+
+			if (unlikely(len > cap))
+				break;
+			dst = qp_rx_addr(c->rp, rs->addr, len);
+			if (unlikely(dst == NULL || rs->len < len))
+				break;
+			qp_copy(dst, (const uint8_t *)(uintptr_t)ss->addr, len);
+		}
+		qp_slot_complete(rs, len, QP_ST_OK); /* A1: the receiver's */
+		if (unlikely(ss == db_slot))
+			qp_regs_clear_in_service(&sq->regs, db);
+		qp_slot_complete(ss, len, QP_ST_OK); /* A1: the sender's */
+		bytes += len;
+	}
+	k = i;
+	if (k < got) {
+		/* Stopped at a frame that needs more: the claimed slots left go
+		 * back empty.
+		 */
+		for (; i < got; i++)
+			qp_slot_complete(&rslots[(base + i) & rmask], 0, QP_ST_SKIP); /* A1 */
+	} else if (got < n) {
+		/* No posted buffer for the rest: sent, dropped by the receiver
+		 * (simple frames only; the general path takes the others).
+		 */
+		for (k = got; k < n; k++) {
+			struct qp_slot *ss = &sslots[(head + k) & mask];
+			const uint64_t wqe = ss->wqe_word;
+
+			if (wqe >> 32 != ((uint64_t)1 << 16 | QP_WQE_F_SEND) ||
+			    (uint32_t)wqe > max_len || (!zero_copy && (uint32_t)wqe > cap))
+				break;
+			bytes += (uint32_t)wqe;
+			kept++;
+			if (unlikely(ss == db_slot))
+				qp_regs_clear_in_service(&sq->regs, db);
+			qp_slot_complete(ss, (uint32_t)wqe, QP_ST_OK); /* A1 */
+		}
+		if (k != got)
+			qp_rq_count(&rq->ad.no_buffer, k - got);
+	}
+	if (k == 0)
+		return 0;
+	if (got != 0)
+		qp_rq_count(&rq->ad.serviced, got);
+	ad->sent += k;
+	ad->sent_bytes += bytes;
+	ad->kept += zero_copy ? kept : k;
+	return k;
+}
+
 /* The fault-free adapter: in order, every pending WQE completed at once. */
 static __rte_always_inline uint32_t
 qp_service_plain(struct qp_hwq *sq, const struct qp_rxport *rp, uint16_t sq_qid, int zero_copy,
@@ -32,7 +148,18 @@ qp_service_plain(struct qp_hwq *sq, const struct qp_rxport *rp, uint16_t sq_qid,
 	qp_dctx_open(&c, rp, sq_qid, zero_copy);
 	head = ad->head; /* locals: the slot stores below could alias ad */
 	mask = ad->mask;
-	for (done = 0; done < n; done += k) {
+	done = 0;
+	if (likely(rp != NULL && !c.parse && c.select != QP_RXSEL_RSS &&
+		   (c.filter & QP_RXF_PROMISC))) {
+		const uint32_t q = c.select == QP_RXSEL_SAME ? sq_qid : 0;
+		struct qp_hwq *rq = q < QP_MAX_RQ ? qp_rxport_rq(rp, q) : NULL;
+
+		if (likely(rq != NULL))
+			done = qp_service_fast(sq, &c, rq, rp->rq[q].mask, rp->rq[q].buf_cap, db,
+					       n, zero_copy);
+	}
+	/* What the fast path left: the general way, a chunk at a time. */
+	for (; done < n; done += k) {
 		k = RTE_MIN(n - done, QP_CHUNK);
 		for (i = 0; i < k; i++)
 			ss[i] = &sq->slots[(head + done + i) & mask];

@@ -97,6 +97,7 @@ qp_faulty_service(struct qp_hwq *sq, const struct qp_rxport *rp, uint16_t sq_qid
 			ss->res_len = ss->len;
 			ss->res_status = st[i];
 			qp_sq_account(ad, ss, st[i]);
+			ad->kept += ss->cookie != 0;
 			if ((uintptr_t)ss == (db & QP_DB_VA_MASK))
 				qp_regs_clear_in_service(&sq->regs, db);
 		}

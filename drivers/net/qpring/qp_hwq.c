@@ -64,7 +64,7 @@ qp_hwq_park(struct qp_hwq *q)
 	uint32_t i;
 
 	for (i = 0; i <= q->ad.mask; i++)
-		__atomic_store_n(&q->slots[i].indicator, QP_IND_POSTED, __ATOMIC_RELAXED);
+		__atomic_store_n(&q->slots[i].res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
 }
 
 void

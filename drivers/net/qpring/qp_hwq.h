@@ -61,9 +61,13 @@ struct qp_adapter_q {
 	uint64_t filtered;    /* receive: frames rejected by the MAC filter */
 	uint64_t medium_errors; /* pcap/interface wire: frames the medium refused or lost */
 	uint64_t failed;      /* send: WQEs completed with a failure status */
+	uint64_t tx_errors;   /* send: ... of them with an error (QP_ST_ERROR) */
 	uint64_t fail_bytes;  /* send: their bytes */
 	uint64_t sent;        /* send: WQEs serviced with success (frames on the wire) */
 	uint64_t sent_bytes;  /* send: their bytes */
+	uint64_t kept;        /* send: WQEs completed still holding their buffer
+			       * (zero copy: not handed over), for the driver's
+			       * reclaim shortcut */
 	uint64_t txo_errors;  /* send: offloads asked with header lengths that do
 			       * not describe the frame (sent without them) */
 	/* fault injection (send queues); see struct qp_faults */

@@ -119,6 +119,7 @@ struct qp_slot {
 			uint16_t flags;   /* QP_WQE_F_* */
 			uint16_t nb_segs; /* send: buffers in the frame (>= 1) */
 		};
+		uint64_t wqe_word;        /* len, flags and nb_segs: one store */
 		struct {
 			uint16_t wb_vlan; /* receive write-back: stripped VLAN TCI */
 			uint16_t wb_ol;   /* receive write-back: QP_WB_* */
@@ -127,11 +128,20 @@ struct qp_slot {
 			uint16_t wb_rsvd;
 		};
 	};
-	/* Result: written by the adapter while it owns the slot. */
-	uint32_t res_len;    /* bytes placed (receive) or sent (send) */
-	uint16_t res_status; /* QP_ST_* */
-	/* Completion indicator: written last by its writer, read first. */
-	uint16_t indicator;  /* QP_IND_* */
+	union {
+		struct {
+			/* Result: written by the adapter while it owns the slot. */
+			uint32_t res_len;    /* bytes placed (receive) or sent (send) */
+			uint16_t res_status; /* QP_ST_* */
+			/* Completion indicator: written last by its writer, read first. */
+			uint16_t indicator;  /* QP_IND_* */
+		};
+		/* The result and the indicator as one word: the adapter
+		 * completes a slot with one store of it, the driver reads it
+		 * with one load (qp_slot_result()).
+		 */
+		uint64_t res;
+	};
 };
 
 #define QP_SLOT_SIZE 32u
@@ -142,18 +152,34 @@ struct qp_slot {
 _Static_assert(sizeof(struct qp_slot) == QP_SLOT_SIZE, "slot must be 32 bytes");
 _Static_assert(offsetof(struct qp_slot, res_len) == 24, "result at byte 24");
 _Static_assert(offsetof(struct qp_slot, indicator) == 30, "indicator is the last word");
+_Static_assert(offsetof(struct qp_slot, res) == 24, "result word at byte 24");
 
-/* D1: driver's acquire load of the indicator. Pairs with A1 in
- * qp_slot_complete(): once DONE is seen, res_len/res_status and (zero-copy)
- * cookie written by the adapter are visible.
+/* The fields of a result word (little endian: res_len in the low half). */
+#define QP_RES(len, st, ind) \
+	((uint64_t)(uint32_t)(len) | (uint64_t)(uint16_t)(st) << 32 | (uint64_t)(uint16_t)(ind) << 48)
+#define QP_RES_LEN(w)    ((uint32_t)(w))
+#define QP_RES_STATUS(w) ((uint16_t)((w) >> 32))
+#define QP_RES_IND(w)    ((uint16_t)((w) >> 48))
+
+/* D1: driver's acquire load of the result word (indicator, length and
+ * status at once). Pairs with A1 in qp_slot_complete(): once its indicator
+ * reads DONE, the result and everything the adapter wrote into the slot
+ * before (write-back, zero-copy cookie) are visible.
  */
+static __rte_always_inline uint64_t
+qp_slot_result(const struct qp_slot *s)
+{
+	return __atomic_load_n(&s->res, __ATOMIC_ACQUIRE);
+}
+
 static __rte_always_inline int
 qp_slot_is_done(const struct qp_slot *s)
 {
-	return __atomic_load_n(&s->indicator, __ATOMIC_ACQUIRE) == QP_IND_DONE;
+	return QP_RES_IND(qp_slot_result(s)) == QP_IND_DONE; /* D1 */
 }
 
-/* Driver: hand a filled WQE to the adapter. A relaxed store suffices: the
+/* Driver: hand a filled WQE to the adapter: three plain stores of the WQE
+ * and one of the result word (indicator POSTED). Relaxed suffices: the
  * adapter does not look at the slot until the doorbell's release (R1 in
  * qp_doorbell_ring()) has published every WQE of the burst.
  */
@@ -162,22 +188,18 @@ qp_slot_post(struct qp_slot *s, uint64_t addr, uint32_t len, uint64_t cookie,
 	     uint16_t flags, uint16_t nb_segs)
 {
 	s->addr = addr;
-	s->len = len;
 	s->cookie = cookie;
-	s->flags = flags;
-	s->nb_segs = nb_segs;
-	__atomic_store_n(&s->indicator, QP_IND_POSTED, __ATOMIC_RELAXED);
+	s->wqe_word = (uint64_t)len | (uint64_t)flags << 32 | (uint64_t)nb_segs << 48;
+	__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
 }
 
-/* A1: adapter's completion. The result is written with plain stores and the
- * indicator last with release; pairs with D1 in qp_slot_is_done().
+/* A1: adapter's completion: the result and the indicator in one store,
+ * with release; pairs with D1 in qp_slot_result().
  */
 static __rte_always_inline void
 qp_slot_complete(struct qp_slot *s, uint32_t res_len, uint16_t status)
 {
-	s->res_len = res_len;
-	s->res_status = status;
-	__atomic_store_n(&s->indicator, QP_IND_DONE, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->res, QP_RES(res_len, status, QP_IND_DONE), __ATOMIC_RELEASE);
 }
 
 /* Control path only (queue set-up/stop, no other side running): return a
@@ -191,9 +213,7 @@ qp_slot_reset(struct qp_slot *s)
 	s->len = 0;
 	s->flags = 0;
 	s->nb_segs = 0;
-	s->res_len = 0;
-	s->res_status = QP_ST_OK;
-	__atomic_store_n(&s->indicator, QP_IND_DONE, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->res, QP_RES(0, QP_ST_OK, QP_IND_DONE), __ATOMIC_RELAXED);
 }
 
 #endif /* QP_SLOT_H */

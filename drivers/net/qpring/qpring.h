@@ -77,7 +77,6 @@ enum qpring_txc {
 	QP_TXC_DOORBELLS,
 	QP_TXC_REAPED,     /* completed slots reclaimed */
 	QP_TXC_RING_FULL,  /* bursts cut short: next slot not yet completed */
-	QP_TXC_ERRORS,     /* completions with an error status */
 	QP_TXC_FLUSHED,    /* WQEs discarded unserviced at queue stop */
 	QP_TXC_NR
 };
@@ -105,6 +104,9 @@ enum qpring_rxc {
 struct qpring_txq {
 	struct qp_hwq *hw;            /* slots and registers (memzone) */
 	uint32_t tail;                /* next slot the driver writes (monotonic) */
+	uint32_t clean;               /* next slot to reclaim (monotonic, <= tail) */
+	uint32_t multi_until;         /* slots before it may hold chained buffers */
+	uint64_t kept_seen;           /* ad.kept at the last reclaim that reached tail */
 	uint32_t mask;
 	uint32_t max_frame;           /* bytes; longer frames are dropped */
 	uint8_t fast_free;            /* RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE */
@@ -219,7 +221,6 @@ struct qpring_port {
 	struct qp_faults faults;        /* applied to every send queue */
 	uint32_t faults_on;             /* any fault configured (kicks, rxtx) */
 	uint64_t seed;                  /* fault random streams */
-	uint32_t qgen;                  /* queue memory generation (memzone names) */
 	/* adapter=service: the rte_service that runs this port's adapters */
 	uint32_t service_id;
 	uint8_t service_registered;

@@ -117,8 +117,11 @@ qpring_dev_start(struct rte_eth_dev *dev)
 	for (i = 0; i < dev->data->nb_tx_queues; i++) {
 		struct qpring_txq *txq = dev->data->tx_queues[i];
 
-		if (txq != NULL && !txq->deferred_start)
-			qpring_txq_start_locked(dev, i);
+		if (txq == NULL || txq->deferred_start)
+			continue;
+		ret = qpring_txq_start_locked(dev, i);
+		if (ret != 0)
+			goto err_rxq;
 	}
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		struct qpring_rxq *rxq = dev->data->rx_queues[i];

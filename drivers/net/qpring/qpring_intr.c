@@ -154,7 +154,7 @@ qpring_rx_queue_intr_disable(struct rte_eth_dev *dev, uint16_t qid)
 static int
 qpring_monitor_cb(const uint64_t val, const uint64_t opaque[RTE_POWER_MONITOR_OPAQUE_SZ])
 {
-	return val == opaque[0] ? -1 : 0;
+	return QP_RES_IND(val) == opaque[0] ? -1 : 0;
 }
 
 /* PMD power management waits on the very word the adapter writes: the
@@ -165,8 +165,8 @@ qpring_get_monitor_addr(void *q, struct rte_power_monitor_cond *pmc)
 {
 	struct qpring_rxq *rxq = q;
 
-	pmc->addr = &rxq->hw->slots[rxq->head & rxq->mask].indicator;
-	pmc->size = sizeof(uint16_t);
+	pmc->addr = &rxq->hw->slots[rxq->head & rxq->mask].res;
+	pmc->size = sizeof(uint64_t);
 	pmc->fn = qpring_monitor_cb;
 	pmc->opaque[0] = QP_IND_DONE;
 	return 0;

@@ -47,11 +47,15 @@ qpring_ring_size(const struct rte_eth_dev *dev, const char *dir, uint16_t qid, u
 	return n;
 }
 
+/* Process-wide: a port that gets a closed port's id must not meet the
+ * names of queues that port kept (a queue marked stuck keeps its memzone).
+ */
+static uint32_t qpring_qgen;
+
 static const struct rte_memzone *
 qpring_hwq_alloc(const struct rte_eth_dev *dev, char dir, uint16_t qid, uint32_t nb_desc,
 		 unsigned int socket)
 {
-	struct qpring_port *p = dev->data->dev_private;
 	char name[RTE_MEMZONE_NAMESIZE];
 	const struct rte_memzone *mz;
 
@@ -59,7 +63,7 @@ qpring_hwq_alloc(const struct rte_eth_dev *dev, char dir, uint16_t qid, uint32_t
 	 * left (a queue marked stuck) keeps its name for good.
 	 */
 	snprintf(name, sizeof(name), "qpring_p%u_%cq%u_%u", dev->data->port_id, dir, qid,
-		 p->qgen++);
+		 __atomic_fetch_add(&qpring_qgen, 1, __ATOMIC_RELAXED));
 	mz = rte_memzone_reserve_aligned(name, qp_hwq_size(nb_desc), (int)socket, 0,
 					 RTE_CACHE_LINE_SIZE);
 	if (mz == NULL) {
@@ -88,7 +92,7 @@ qpring_rxq_fill(struct qpring_rxq *rxq)
 
 	if (rxq->zero_copy) {
 		for (i = 0; i < n; i++)
-			qp_slot_post(&rxq->hw->slots[i], 0, 0, 0, QP_WQE_F_RECV, 1);
+			qpring_rx_post_credit(&rxq->hw->slots[i]);
 		rxq->head = 0;
 		qp_doorbell_ring(&rxq->hw->regs, &rxq->hw->slots[n - 1], n); /* R1 */
 		rxq->c[QP_RXC_DOORBELLS]++;
@@ -158,10 +162,26 @@ qpring_rxq_drain(struct qpring_rxq *rxq)
 static void
 qpring_txq_drain(struct qpring_txq *txq)
 {
+	uint32_t i;
+
 	txq->c[QP_TXC_FLUSHED] += qp_hwq_flush(txq->hw);
+	/* Every WQE is complete now: the buffers of [clean, tail) go back
+	 * (the slots before clean were reclaimed already).
+	 */
+	for (i = txq->clean; i != txq->tail; i++) {
+		struct qp_slot *s = &txq->hw->slots[i & txq->mask];
+
+		if (s->cookie != 0)
+			rte_pktmbuf_free((struct rte_mbuf *)(uintptr_t)s->cookie);
+		s->cookie = 0;
+	}
+	for (i = 0; i < txq->nb_desc; i++)
+		txq->hw->slots[i].cookie = 0; /* stale, reclaimed already */
 	qpring_hwq_release_bufs(txq->hw, txq->nb_desc);
 	qp_hwq_park(txq->hw);
 	txq->tail = 0;
+	txq->clean = 0;
+	txq->multi_until = 0;
 }
 
 /* ------------------------------------------------------------ receive filter */
@@ -243,6 +263,11 @@ qpring_txq_start_locked(struct rte_eth_dev *dev, uint16_t qid)
 	if (txq == NULL)
 		return -EINVAL;
 	if (txq->stuck) {
+		/* Park it once its adapter has left, so a send on the stopped
+		 * queue finds no slot; its memory stays until set-up.
+		 */
+		if (__atomic_load_n(&txq->hw->ad.busy, __ATOMIC_ACQUIRE) == 0)
+			qp_hwq_park(txq->hw);
 		QPRING_LOG(ERR, "port %u txq %u: an adapter never left it at its last stop; "
 			   "set it up again", dev->data->port_id, qid);
 		return -EBUSY;
@@ -250,6 +275,8 @@ qpring_txq_start_locked(struct rte_eth_dev *dev, uint16_t qid)
 	txq->max_frame = p->max_frame;
 	qp_hwq_unpark(txq->hw);
 	txq->tail = 0;
+	txq->clean = 0;
+	txq->multi_until = 0;
 	__atomic_store_n(&txq->started, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&p->tx_live[qid], txq, __ATOMIC_RELEASE); /* P1 */
 	dev->data->tx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STARTED;

@@ -141,133 +141,151 @@ qpring_txo_flags(const struct qpring_txq *txq, const struct rte_mbuf *m)
 }
 
 /*
- * Send burst. Writes a WQE only into a slot whose indicator reads DONE
- * (claim 1), freeing the mbuf that slot carried before; stops at the first
- * slot still owned by the adapter; rings the doorbell once (claims 3-5).
+ * Reclaim completed send slots in ring order from txq->clean, at most @max,
+ * stopping at the first slot the adapter still owns (D1): each becomes the
+ * driver's again, free for a new WQE (claim 1), and the buffer it carried
+ * goes back to its pool, unless zero copy handed it to the receiver (cookie
+ * 0). Reclaimed slots keep their stale fields; only [clean, tail) matters.
+ */
+static __rte_always_inline uint32_t
+qpring_tx_reclaim(struct qpring_txq *txq, uint32_t max)
+{
+	struct rte_mbuf *reaped[QPRING_TX_BURST_FREE];
+	const struct qp_slot *restrict const slots = txq->hw->slots;
+	const uint32_t mask = txq->mask, start = txq->clean;
+	const uint32_t end = start + RTE_MIN(txq->tail - start, max);
+	/* MBUF_FAST_FREE, and no chained buffer among these slots (none
+	 * posted since multi_until): one bulk put to the queue's one pool,
+	 * which is what the offload promises.
+	 */
+	const enum qpring_free how = !txq->fast_free ? QPRING_FREE_ANY :
+		(int32_t)(start - txq->multi_until) >= 0 ? QPRING_FREE_BULK : QPRING_FREE_FAST;
+	uint32_t clean, k = 0;
+
+	for (clean = start; clean != end; clean++) {
+		const struct qp_slot *s = &slots[clean & mask];
+		uint64_t ck;
+
+		if (QP_RES_IND(qp_slot_result(s)) != QP_IND_DONE) /* D1 */
+			break;
+		ck = s->cookie;
+		if (ck != 0) {
+			reaped[k++] = (struct rte_mbuf *)(uintptr_t)ck;
+			if (unlikely(k == QPRING_TX_BURST_FREE)) {
+				qpring_tx_free(reaped, k, how);
+				k = 0;
+			}
+		}
+	}
+	if (k != 0)
+		qpring_tx_free(reaped, k, how);
+	/* Every buffer kept so far is freed once a walk reaches the tail (the
+	 * reclaim shortcut of zero copy relies on it). Relaxed: a hint; a
+	 * stale value only makes the next burst walk.
+	 */
+	if (clean == txq->tail)
+		txq->kept_seen = __atomic_load_n(&txq->hw->ad.kept, __ATOMIC_RELAXED);
+	txq->clean = clean;
+	txq->c[QP_TXC_REAPED] += clean - start;
+	return clean - start;
+}
+
+/*
+ * Send burst. Writes WQEs only into slots reclaimed after their indicator
+ * read DONE (claim 1): slots [tail, clean + size) are free. When the burst
+ * needs more, it reclaims first. It rings the doorbell once (claims 3-5),
+ * and with the inline adapter runs it and reclaims what it completed while
+ * the buffers are hot, which keeps the mbufs in flight (and the cache
+ * footprint) small.
  */
 static __rte_always_inline uint16_t
-qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
+qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **restrict pkts, uint16_t nb_pkts,
 		 enum qpring_tx_variant v)
 {
-	struct qp_slot *slots = txq->hw->slots;
+	struct qp_slot *restrict const slots = txq->hw->slots;
 	struct qp_slot *last = NULL;
-	struct rte_mbuf *reaped[QPRING_TX_BURST_FREE];
-	const uint32_t mask = txq->mask;
-	const uint32_t max_frame = txq->max_frame;
-	uint32_t tail = txq->tail;
-	uint32_t nb_reaped = 0, reclaimed = 0, posted = 0, bad = 0, errors = 0;
-	uint64_t bytes = 0;
+	const uint32_t mask = txq->mask, size = mask + 1;
+	const uint32_t max_len = txq->max_frame - RTE_ETHER_HDR_LEN;
+	const uint8_t tx_ol = txq->tx_ol;
 	const int inline_adapter = v != QPRING_TX_POST;
 	const int zero_copy = v == QPRING_TX_CABLE_ZC;
-	uint16_t i, segs = 0;
+	uint32_t tail = txq->tail, room, n, i, bad = 0;
+	uint64_t bytes = 0;
 
-	for (i = 0; i < nb_pkts; i++) {
+	room = size - (tail - txq->clean);
+	if (unlikely(room < nb_pkts)) {
+		qpring_tx_reclaim(txq, UINT32_MAX);
+		room = size - (tail - txq->clean);
+	}
+	n = RTE_MIN((uint32_t)nb_pkts, room);
+	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct qp_slot *s = &slots[tail & mask];
+		const uint32_t len = m->pkt_len;
+		const uint16_t segs = m->nb_segs;
 
-		if (unlikely(!qp_slot_is_done(s))) { /* D1 */
-			txq->c[QP_TXC_RING_FULL]++;
-			break;
-		}
-		/* The buffer this slot will hand back a few frames from now
-		 * (zero-copy: the receiver's, cold): start loading its header.
-		 */
-		rte_prefetch0((const void *)(uintptr_t)slots[(tail + QPRING_TX_PREFETCH) & mask].cookie);
 		/* Shorter than an Ethernet header, over the MTU or too many
 		 * buffers: consumed and counted, never sent.
 		 */
-		if (unlikely(m->pkt_len - RTE_ETHER_HDR_LEN > max_frame - RTE_ETHER_HDR_LEN ||
-			     m->nb_segs > QP_MAX_SEGS)) {
+		if (unlikely(len - RTE_ETHER_HDR_LEN > max_len || segs > QP_MAX_SEGS)) {
 			rte_pktmbuf_free(m);
 			bad++;
 			continue;
 		}
-		/* A completed send WQE not reclaimed yet (its flags are
-		 * cleared once it is). Its buffer comes back, unless zero copy
-		 * handed it over to the receiver (cookie 0).
-		 */
-		if (s->flags != 0) {
-			errors += s->res_status == QP_ST_ERROR;
-			reclaimed++;
-			if (s->cookie != 0)
-				reaped[nb_reaped++] = (struct rte_mbuf *)(uintptr_t)s->cookie;
-			if (unlikely(nb_reaped == QPRING_TX_BURST_FREE)) {
-				qpring_tx_free(reaped, nb_reaped, (enum qpring_free)txq->fast_free);
-				nb_reaped = 0;
-			}
-		}
-		qp_slot_post(s, rte_pktmbuf_mtod(m, uintptr_t), m->pkt_len, (uintptr_t)m,
-			     unlikely(txq->tx_ol) ? QP_WQE_F_SEND | qpring_txo_flags(txq, m) :
-						    QP_WQE_F_SEND, m->nb_segs);
-		segs |= m->nb_segs;
-		bytes += m->pkt_len;
+		if (unlikely(segs != 1))
+			txq->multi_until = tail + 1;
+		qp_slot_post(s, rte_pktmbuf_mtod(m, uintptr_t), len, (uintptr_t)m,
+			     unlikely(tx_ol) ? QP_WQE_F_SEND | qpring_txo_flags(txq, m) :
+					       QP_WQE_F_SEND, segs);
+		bytes += len;
 		last = s;
 		tail++;
-		posted++;
 	}
+	if (unlikely(n < nb_pkts))
+		txq->c[QP_TXC_RING_FULL]++; /* the next slot is not completed yet */
+	if (likely(last != NULL)) {
+		const uint32_t posted = tail - txq->tail;
 
-	if (likely(posted != 0)) {
 		qp_doorbell_ring(&txq->hw->regs, last, posted); /* R1 */
 		txq->tail = tail;
 		txq->c[QP_TXC_DOORBELLS]++;
 		txq->c[QP_TXC_PKTS] += posted;
 		txq->c[QP_TXC_BYTES] += bytes;
 	}
+	if (unlikely(bad != 0))
+		txq->c[QP_TXC_BAD_FRAME] += bad;
 	/* The inline adapter runs after a doorbell, and also when the burst
-	 * stopped at a slot the adapter still holds, or found nothing to send
-	 * while a fault holds completions back: the adapter completes them
-	 * once their delay has passed, whichever burst comes.
+	 * could not take everything, or found nothing to send while a fault
+	 * holds completions back: the adapter completes them once their delay
+	 * has passed, whichever burst comes.
 	 */
 	if (inline_adapter &&
-	    (posted != 0 || i < nb_pkts || unlikely(qp_adapter_has_work(txq->hw))) &&
+	    (last != NULL || n < nb_pkts || unlikely(qp_adapter_has_work(txq->hw))) &&
 	    qpring_adapter_trylock(txq->hw)) {
-		/* Copy mode hands back exactly the buffers of this burst: with
-		 * MBUF_FAST_FREE and none of them chained (segs == 1), one
-		 * bulk put to their pool.
-		 */
-		const enum qpring_free fast =
-			txq->fast_free && !zero_copy && segs == 1 && nb_reaped == 0 ?
-			QPRING_FREE_BULK : (enum qpring_free)txq->fast_free;
+		const struct qp_adapter_q *ad = &txq->hw->ad;
+		int all_handed_over;
 
 		if (v == QPRING_TX_WIRE)
 			qpring_wire_of(txq->port)->tx(txq, UINT32_MAX);
 		else
 			qpring_cable_deliver(txq, zero_copy, UINT32_MAX);
-		qpring_adapter_unlock(txq->hw);
-		/* The adapter ran here, so this burst's slots are complete
-		 * now (unless a fault holds them): take their buffers back
-		 * while they are hot instead of a ring lap later, which keeps
-		 * the mbufs in flight (and the cache footprint) small.
+		/* Zero copy, read under the adapter lock: every WQE up to the
+		 * tail completed, and none kept its buffer since the last full
+		 * reclaim: nothing to free, the slots are free again as they
+		 * are, without a walk over them.
 		 */
-		for (; posted != 0; posted--) {
-			struct qp_slot *s = &slots[(tail - posted) & mask];
-
-			if (!qp_slot_is_done(s)) /* D1 */
-				break;
-			if (unlikely(nb_reaped == QPRING_TX_BURST_FREE)) {
-				qpring_tx_free(reaped, nb_reaped, fast);
-				nb_reaped = 0;
-			}
-			errors += s->res_status == QP_ST_ERROR;
-			reclaimed++;
-			if (s->cookie != 0)
-				reaped[nb_reaped++] = (struct rte_mbuf *)(uintptr_t)s->cookie;
-			s->cookie = 0;
-			s->flags = 0; /* reclaimed */
-		}
-		if (nb_reaped != 0) {
-			qpring_tx_free(reaped, nb_reaped, fast);
-			nb_reaped = 0;
+		all_handed_over = zero_copy && ad->head == tail && ad->done_head == tail &&
+				  ad->kept == txq->kept_seen;
+		qpring_adapter_unlock(txq->hw);
+		if (all_handed_over) {
+			txq->c[QP_TXC_REAPED] += tail - txq->clean;
+			txq->clean = tail;
+		} else {
+			qpring_tx_reclaim(txq, UINT32_MAX);
 		}
 	}
-	if (nb_reaped != 0)
-		qpring_tx_free(reaped, nb_reaped, (enum qpring_free)txq->fast_free);
-	txq->c[QP_TXC_REAPED] += reclaimed;
-	txq->c[QP_TXC_BAD_FRAME] += bad;
-	txq->c[QP_TXC_ERRORS] += errors;
-	return i;
+	return (uint16_t)n;
 }
-
 
 static uint16_t
 qpring_tx_cable_copy(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
@@ -315,13 +333,23 @@ _Static_assert(offsetof(struct rte_mbuf, port) + sizeof(uint16_t) - QPRING_REARM
 static __rte_always_inline void
 qpring_rx_rearm(const struct qpring_rxq *rxq, struct rte_mbuf *m, uint32_t len)
 {
-	memcpy((uint8_t *)m + QPRING_REARM_OFF, &rxq->rearm, sizeof(rxq->rearm)); /* one store */
+	/* packet_type, pkt_len, data_len and vlan_tci are 12 contiguous
+	 * bytes: two stores, as the rearm word and ol_flags are two more.
+	 */
+	const uint64_t type_len = (uint64_t)len << 32; /* packet_type 0 */
+	const uint32_t dlen_tci = len & 0xffffu;      /* vlan_tci 0 */
+
+	memcpy((uint8_t *)m + QPRING_REARM_OFF, &rxq->rearm, sizeof(rxq->rearm));
 	m->ol_flags = rxq->ol_init; /* a store, not a read of a cold line */
-	m->packet_type = 0;
-	m->vlan_tci = 0;
-	m->data_len = (uint16_t)len;
-	m->pkt_len = len;
+	memcpy(&m->packet_type, &type_len, sizeof(type_len));
+	memcpy(&m->data_len, &dlen_tci, sizeof(dlen_tci));
 }
+
+_Static_assert(offsetof(struct rte_mbuf, pkt_len) == offsetof(struct rte_mbuf, packet_type) + 4,
+	       "pkt_len follows packet_type");
+_Static_assert(offsetof(struct rte_mbuf, data_len) == offsetof(struct rte_mbuf, pkt_len) + 4 &&
+	       offsetof(struct rte_mbuf, vlan_tci) == offsetof(struct rte_mbuf, data_len) + 2,
+	       "data_len and vlan_tci follow pkt_len");
 
 /*
  * End of a receive burst: one doorbell for every slot re-posted (the newest
@@ -417,6 +445,7 @@ qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t n
 {
 	struct qp_slot *slots = rxq->hw->slots;
 	struct rte_mbuf *fresh[QPRING_RX_CHUNK];
+	uint64_t res[QPRING_RX_CHUNK];
 	struct qp_slot *last = NULL;
 	const uint32_t mask = rxq->mask;
 	uint32_t head = rxq->head;
@@ -437,7 +466,8 @@ qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t n
 		for (k = 0; k < want; k++) {
 			const struct qp_slot *ps = &slots[(head + k) & mask];
 
-			if (!qp_slot_is_done(ps)) /* D1 */
+			res[k] = qp_slot_result(ps); /* D1: length, status, indicator */
+			if (QP_RES_IND(res[k]) != QP_IND_DONE)
 				break;
 			/* The buffer's mbuf header was last touched a ring ago:
 			 * start loading it while the rest of the ring is scanned.
@@ -457,8 +487,8 @@ qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t n
 			struct qp_slot *s = &slots[(head + j) & mask];
 			struct rte_mbuf *m = (struct rte_mbuf *)(uintptr_t)s->cookie;
 			struct rte_mbuf *nm = fresh[j];
-			uint32_t len = s->res_len;
-			uint16_t st = s->res_status;
+			const uint32_t len = QP_RES_LEN(res[j]);
+			const uint16_t st = QP_RES_STATUS(res[j]);
 			struct qpring_wb w;
 
 			if (wb && (st & QP_ST_F_WB))
@@ -544,31 +574,43 @@ qpring_rx_linearize(struct qpring_rxq *rxq, struct rte_mbuf *m)
  * operation at all.
  */
 static __rte_always_inline uint16_t
-qpring_rx_zc_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts, int wb)
+qpring_rx_zc_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, uint16_t nb_pkts,
+		    int wb)
 {
-	struct qp_slot *slots = rxq->hw->slots;
+	struct qp_slot *restrict const slots = rxq->hw->slots;
 	struct qp_slot *last = NULL;
-	const uint32_t mask = rxq->mask;
+	const uint32_t mask = rxq->mask, head = rxq->head;
+	const uint32_t lim = RTE_MIN((uint32_t)nb_pkts, mask + 1);
 	const uint16_t port_id = rxq->port_id;
-	uint32_t head = rxq->head, n, errors = 0;
+	const uint8_t scatter = rxq->scatter;
+	uint32_t n, errors = 0;
 	uint64_t bytes = 0;
 	uint16_t out = 0;
 
 	if (unlikely(rxq->kick))
 		qpring_cable_kick(rxq->port);
-	for (n = 0; n < nb_pkts && n <= mask; n++) {
+	for (n = 0; n < lim; n++) {
 		struct qp_slot *s = &slots[(head + n) & mask];
+		const uint64_t r = qp_slot_result(s); /* D1 */
+		const uint16_t st = QP_RES_STATUS(r);
 		struct rte_mbuf *m;
-		uint16_t st;
 		struct qpring_wb w;
 
-		if (!qp_slot_is_done(s)) /* D1 */
+		if (QP_RES_IND(r) != QP_IND_DONE)
 			break;
 		m = (struct rte_mbuf *)(uintptr_t)s->cookie;
-		st = s->res_status;
-		if (wb && (st & QP_ST_F_WB))
+		/* A fresh credit: the cookie cleared (the adapter puts the next
+		 * frame's mbuf there) and the indicator; the WQE's other
+		 * fields are the credit's already, unless a write-back went
+		 * over them.
+		 */
+		if (wb && (st & QP_ST_F_WB)) {
 			qpring_wb_read(s, &w);
-		qp_slot_post(s, 0, 0, 0, QP_WQE_F_RECV, 1); /* a fresh credit */
+			qpring_rx_post_credit(s);
+		} else {
+			s->cookie = 0;
+			__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
+		}
 		last = s;
 		if (unlikely((st & QP_ST_MASK) != QP_ST_OK)) {
 			if (m != NULL)
@@ -582,12 +624,12 @@ qpring_rx_zc_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_
 		m->port = port_id;
 		if (wb && (st & QP_ST_F_WB))
 			qpring_wb_apply(rxq, m, &w);
-		if (unlikely(m->nb_segs > 1) && !rxq->scatter) {
+		if (unlikely(m->nb_segs > 1) && !scatter) {
 			m = qpring_rx_linearize(rxq, m);
 			if (m == NULL)
 				continue;
 		}
-		bytes += m->pkt_len;
+		bytes += QP_RES_LEN(r);
 		pkts[out++] = m;
 	}
 	qpring_rx_publish(rxq, last, head + n, n, out, bytes, errors);
@@ -790,15 +832,21 @@ qpring_rx_descriptor_status(void *q, uint16_t offset)
 		RTE_ETH_RX_DESC_DONE : RTE_ETH_RX_DESC_AVAIL;
 }
 
-/* Offset 0 is the slot the next send WQE goes into. */
+/* Offset 0 is the slot the next send WQE goes into. Slots up to the
+ * reclaim point plus a ring are free; beyond, a slot holds a WQE, done or
+ * not yet.
+ */
 int
 qpring_tx_descriptor_status(void *q, uint16_t offset)
 {
 	const struct qpring_txq *txq = q;
+	uint32_t idx = txq->tail + offset;
 
 	if (offset > txq->mask)
 		return -EINVAL;
-	return qp_slot_is_done(&txq->hw->slots[(txq->tail + offset) & txq->mask]) ?
+	if (idx - txq->clean < txq->mask + 1u)
+		return RTE_ETH_TX_DESC_DONE;
+	return qp_slot_is_done(&txq->hw->slots[idx & txq->mask]) ?
 		RTE_ETH_TX_DESC_DONE : RTE_ETH_TX_DESC_FULL;
 }
 
@@ -812,27 +860,9 @@ int
 qpring_tx_done_cleanup(void *q, uint32_t free_cnt)
 {
 	struct qpring_txq *txq = q;
-	uint32_t i, freed = 0;
 
-	if (free_cnt == 0)
-		free_cnt = UINT32_MAX;
 	if (txq->port->adapter_mode == QPRING_ADAPTER_INLINE && qp_adapter_has_work(txq->hw))
 		qpring_adapter_run_txq(txq, UINT32_MAX);
-	for (i = 0; i <= txq->mask && freed < free_cnt; i++) {
-		struct qp_slot *s = &txq->hw->slots[(txq->tail + i) & txq->mask];
-
-		if (!qp_slot_is_done(s)) /* D1 */
-			break;
-		if (s->flags == 0)
-			continue; /* never used, or reclaimed already */
-		txq->c[QP_TXC_ERRORS] += s->res_status == QP_ST_ERROR;
-		if (s->cookie != 0)
-			rte_pktmbuf_free((struct rte_mbuf *)(uintptr_t)s->cookie);
-		s->cookie = 0;
-		s->flags = 0;
-		freed++;
-	}
-	txq->c[QP_TXC_REAPED] += freed;
-	return (int)freed;
+	return (int)qpring_tx_reclaim(txq, free_cnt == 0 ? UINT32_MAX : free_cnt);
 }
 

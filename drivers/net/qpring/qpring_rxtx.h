@@ -29,4 +29,18 @@ qpring_rx_post(const struct qpring_rxq *rxq, struct qp_slot *s, struct rte_mbuf 
 			     QP_WQE_F_RECV, 1);
 }
 
+/* Post a credit (zero copy): no buffer, the right to one frame. The
+ * cookie is cleared: the adapter puts the sender's mbuf there.
+ */
+static __rte_always_inline void
+qpring_rx_post_credit(struct qp_slot *s)
+{
+	s->cookie = 0;
+	s->len = 0;
+	s->flags = QP_WQE_F_RECV;
+	s->nb_segs = 1;
+	/* Relaxed: published by the doorbell's release (R1). */
+	__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
+}
+
 #endif /* QPRING_RXTX_H */

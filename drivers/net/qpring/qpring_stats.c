@@ -104,6 +104,7 @@ qpring_ad_snapshot(const struct qp_hwq *hw, struct qp_adapter_q *base)
 		QP_AD(serviced), QP_AD(polls), QP_AD(idle_polls), QP_AD(no_link),
 		QP_AD(no_buffer), QP_AD(too_big), QP_AD(filtered), QP_AD(medium_errors),
 		QP_AD(failed), QP_AD(fail_bytes), QP_AD(sent), QP_AD(sent_bytes),
+		QP_AD(tx_errors), QP_AD(txo_errors),
 		QP_AD(f_delayed),
 		QP_AD(f_reordered), QP_AD(f_errors), QP_AD(f_rx_errors), QP_AD(f_drops),
 	};
@@ -157,7 +158,7 @@ static const struct qpring_xstat_def qpring_tx_xstats[] = {
 	{ "completions_reaped",  XS_DRV, QP_TXC_REAPED },
 	{ "ring_full_stalls",    XS_DRV, QP_TXC_RING_FULL },
 	{ "bad_frame_drops",     XS_DRV, QP_TXC_BAD_FRAME },
-	{ "error_completions",   XS_DRV, QP_TXC_ERRORS },
+	{ "error_completions",   XS_AD,  QP_AD(tx_errors) },
 	{ "flushed_wqes",        XS_DRV, QP_TXC_FLUSHED },
 	{ "no_link_drops",       XS_AD,  QP_AD(no_link) },
 	{ "adapter_serviced",    XS_AD,  QP_AD(serviced) },
@@ -494,12 +495,13 @@ qpring_desc_dump(const struct qp_hwq *hw, uint32_t driver_index, uint32_t nb_slo
 	for (i = 0; i < num && i <= mask; i++) {
 		uint32_t k = (driver_index + offset + i) & mask;
 		const struct qp_slot *s = &hw->slots[k];
-		uint16_t ind = __atomic_load_n(&s->indicator, __ATOMIC_ACQUIRE);
-		uint16_t st = s->res_status;
+		uint64_t res = qp_slot_result(s);
+		uint16_t ind = QP_RES_IND(res);
+		uint16_t st = QP_RES_STATUS(res);
 
 		fprintf(f, "  %-6u %-6u %#-18" PRIx64 " %-8u %#-6x %-4u %#-18" PRIx64
 			" %-8u %s%s%s %s\n", offset + i, k, s->addr, s->len, s->flags,
-			s->nb_segs, s->cookie, s->res_len, qpring_status_name(st),
+			s->nb_segs, s->cookie, QP_RES_LEN(res), qpring_status_name(st),
 			(st & QP_ST_F_MORE) ? "+more" : "", (st & QP_ST_F_WB) ? "+wb" : "",
 			ind == QP_IND_DONE ? "DONE (driver)" :
 			ind == QP_IND_POSTED ? "POSTED (adapter)" : "?");

@@ -178,12 +178,8 @@ xp_ring_park(struct qp_hwq *hw, uint32_t nb)
 
 		s->addr = 0;
 		s->cookie = 0;
-		s->len = 0;
-		s->flags = 0;
-		s->nb_segs = 0;
-		s->res_len = 0;
-		s->res_status = QP_ST_OK;
-		__atomic_store_n(&s->indicator, QP_IND_POSTED, __ATOMIC_RELAXED);
+		s->wqe_word = 0;
+		__atomic_store_n(&s->res, QP_RES(0, QP_ST_OK, QP_IND_POSTED), __ATOMIC_RELAXED);
 	}
 }
 
@@ -387,15 +383,13 @@ xp_count_frames(const struct qp_hwq *hw, uint32_t head, uint32_t mask)
 	uint16_t prev = 0;
 
 	for (i = 0; i <= mask; i++) {
-		const struct qp_slot *s = &hw->slots[(head + i) & mask];
-		uint16_t st;
+		const uint64_t w = qp_slot_result(&hw->slots[(head + i) & mask]); /* D1 */
 
-		if (!qp_slot_is_done(s)) /* D1 */
+		if (QP_RES_IND(w) != QP_IND_DONE)
 			break;
-		st = __atomic_load_n(&s->res_status, __ATOMIC_RELAXED);
 		if (i == 0 || !(prev & QP_ST_F_MORE))
 			n++;
-		prev = st;
+		prev = QP_RES_STATUS(w);
 	}
 	return n;
 }
@@ -571,6 +565,7 @@ xp_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts, i
 	struct qp_slot *slots = rxq->hw->slots;
 	struct rte_mbuf **shadow = xq->shadow;
 	struct rte_mbuf *fresh[XP_RX_CHUNK], *back[XP_RX_CHUNK];
+	uint64_t res[XP_RX_CHUNK];
 	struct qp_slot *last = NULL;
 	const uint32_t mask = rxq->mask, cap = xq->cap;
 	uint32_t head, posted = 0, errors = 0, nb_back;
@@ -590,7 +585,12 @@ xp_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts, i
 		uint32_t k, j;
 
 		for (k = 0; k < want; k++) {
-			if (!qp_slot_is_done(&slots[(head + k) & mask])) /* D1 */
+			/* The result word: indicator, length and status in one
+			 * load (the peer may change the slot at any moment; this
+			 * one reading is what counts).
+			 */
+			res[k] = qp_slot_result(&slots[(head + k) & mask]); /* D1 */
+			if (QP_RES_IND(res[k]) != QP_IND_DONE)
 				break;
 			rte_prefetch0(shadow[(head + k) & mask]);
 		}
@@ -605,9 +605,8 @@ xp_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts, i
 			const uint32_t idx = (head + j) & mask;
 			struct qp_slot *s = &slots[idx];
 			struct rte_mbuf *m = shadow[idx];
-			/* Read once: the peer may change them at any moment. */
-			const uint32_t len = __atomic_load_n(&s->res_len, __ATOMIC_RELAXED);
-			const uint16_t st = __atomic_load_n(&s->res_status, __ATOMIC_RELAXED);
+			const uint32_t len = QP_RES_LEN(res[j]);
+			const uint16_t st = QP_RES_STATUS(res[j]);
 			struct xp_wb w;
 
 			if (wb && (st & QP_ST_F_WB))
@@ -666,6 +665,7 @@ xp_rx_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	struct xp_rxq *xq = rxq->wire_q;
 	struct qp_slot *slots = rxq->hw->slots;
 	struct rte_mbuf *fresh[QP_MAX_RX_PARTS];
+	uint64_t res[QP_MAX_RX_PARTS];
 	struct qp_slot *last = NULL;
 	const uint32_t mask = rxq->mask, cap = xq->cap;
 	uint32_t head, posted = 0, errors = 0;
@@ -679,28 +679,33 @@ xp_rx_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		struct rte_mbuf *first = NULL, *prev = NULL;
 		uint32_t parts = 1, total = 0, j;
 		uint16_t wst, st;
-		int bad = 0;
+		int bad = 0, waiting;
 		struct xp_wb w;
 
-		if (!qp_slot_is_done(&slots[head & mask])) /* D1 */
+		res[0] = qp_slot_result(&slots[head & mask]); /* D1 */
+		if (QP_RES_IND(res[0]) != QP_IND_DONE)
 			break;
-		while (parts < QP_MAX_RX_PARTS && parts <= mask &&
-		       (__atomic_load_n(&slots[(head + parts - 1) & mask].res_status,
-					__ATOMIC_RELAXED) & QP_ST_F_MORE))
-			parts++;
-		/* A peer that says "more" of a slot it has not completed: wait
-		 * (an honest one completes the later parts first).
+		/* The parts: "more" on all but the last, each one done (an
+		 * honest peer completes the later parts first; a peer that says
+		 * "more" of a slot it has not completed is waited for).
 		 */
-		for (j = 1; j < parts; j++)
-			if (!qp_slot_is_done(&slots[(head + j) & mask])) /* D1 */
+		waiting = 0;
+		while ((QP_RES_STATUS(res[parts - 1]) & QP_ST_F_MORE) && parts < QP_MAX_RX_PARTS &&
+		       parts <= mask) {
+			res[parts] = qp_slot_result(&slots[(head + parts) & mask]); /* D1 */
+			if (QP_RES_IND(res[parts]) != QP_IND_DONE) {
+				waiting = 1;
 				break;
-		if (j < parts)
-			break;
+			}
+			parts++;
+		}
+		if (waiting)
+			break; /* the next part is not done yet */
 		if (unlikely(rte_mempool_get_bulk(xq->mp, (void **)fresh, parts) != 0)) {
 			rxq->c[QP_RXC_NOMBUF] += parts;
 			break;
 		}
-		wst = __atomic_load_n(&slots[head & mask].res_status, __ATOMIC_RELAXED);
+		wst = QP_RES_STATUS(res[0]);
 		st = wst & QP_ST_MASK;
 		if (wst & QP_ST_F_WB)
 			xp_wb_read(&slots[head & mask], &w);
@@ -708,7 +713,7 @@ xp_rx_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			const uint32_t idx = (head + j) & mask;
 			struct qp_slot *ps = &slots[idx];
 			struct rte_mbuf *m = xq->shadow[idx];
-			uint32_t len = __atomic_load_n(&ps->res_len, __ATOMIC_RELAXED);
+			uint32_t len = QP_RES_LEN(res[j]);
 
 			if (len > cap) {
 				bad = 1;
