@@ -6,31 +6,32 @@
 # driven by the distribution's stock dpdk-testpmd through its stdin, run
 # interleaved (one repetition of every driver, then the next repetition).
 # Throughput is taken from port counter differences over an interval timed
-# here; cycles per packet from testpmd's record-core-cycles. Writes
-# samples.csv, results.csv, mpps.png and README.md into the output folder.
+# here; cycles per packet from testpmd's record-core-cycles; instructions
+# per packet (IPP) from callgrind runs of io forwarding (ipp.py), which do
+# not move with the machine's load. Writes samples.csv, results.csv,
+# ipp.csv, ipp_functions.csv, mpps.png and README.md into the output folder.
 #
-#   python3 bench/run.py --build build            # full run, < 10 min
-#   python3 bench/run.py --build build --quick    # smoke run, < 2 min
+#   python3 bench/run.py --build build            # full run, < 15 min
+#   python3 bench/run.py --build build --quick    # smoke run, ~2 min
 #
-# Python standard library only; matplotlib (Debian's python3-matplotlib,
-# installed here with apt-get when missing) only for the plot.
+# Python standard library only; matplotlib (Debian's python3-matplotlib)
+# for the plot and valgrind for IPP, installed with apt-get when missing.
 
 import argparse
 import csv
 import datetime
 import os
 import platform
-import re
-import signal
 import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 
-TESTPMD = "/usr/bin/dpdk-testpmd"
-PROMPT = b"testpmd> "
+import ipp
+from tpmd import (MBUFS, TESTPMD, TX_FIRST_BURSTS, BenchError, Session,
+                  make_drivers)
+
 SIZES = (64, 512, 1500)
 MODES = ("io", "txrx")
 MODE_TEXT = {
@@ -46,8 +47,6 @@ NOTES = {
     "qpring_service": "one forwarding lcore and the adapter on a service "
                       "lcore; the main lcore shares the service lcore's core",
 }
-TX_FIRST_BURSTS = 4          # bursts of 32 frames per port seeded for io
-MBUFS = 16384
 
 # Figures the issue asks qpring to reach: (qpring driver, peer, mode,
 # frame, minimum ratio qpring/peer).
@@ -59,347 +58,182 @@ TARGETS = (
 )
 
 
-class Driver:
-    """One contender: how to start its testpmd process(es)."""
+# ------------------------------------------- instructions per packet (IPP)
 
-    def __init__(self, key, label, peer, lcores_note, busy_cores):
-        self.key = key
-        self.label = label
-        self.peer = peer                # a DPDK peer (ratios are taken to it)
-        self.lcores_note = lcores_note
-        self.busy_cores = busy_cores
-        self.available = True
-        self.reason = ""
-        self.per_size = False           # one launch per frame size (net_null)
-        self.hung = 0                   # launches whose testpmd would not quit
+IPP_FUNCTION_DRIVERS = ("qpring_copy0", "qpring_copy1")
+IPP_TOP = 15
 
 
-def make_drivers(plugin):
-    qp = ["-d", plugin]
-    d = []
-
-    x = Driver("ring", "net_ring", True, "1 fwd lcore, 2 ports", 1)
-    # Without nodeaction each net_ring port gets one ring used for both Rx
-    # and Tx: a port receives what it sent. In io mode port 0 -> 1 -> 0 ...
-    # goes through the same enqueue/dequeue per hop as a crossed cable.
-    x.procs = lambda uid, size: [dict(
-        eal=["--vdev", "net_ring0", "--vdev", "net_ring1"])]
-    d.append(x)
-
-    x = Driver("memif", "net_memif", True,
-               "1 fwd lcore, server+client ports in one process (copy mode)", 1)
-
-    def memif(uid, size):
-        sock = "/run/qpbench-%s.sock" % uid
-        arg = "socket=%s,socket-abstract=no" % sock
-        return [dict(eal=["--vdev", "net_memif0,role=server," + arg,
-                          "--vdev", "net_memif1,role=client," + arg],
-                     files=[sock])]
-    x.procs = memif
-    d.append(x)
-
-    x = Driver("null", "net_null", True,
-               "1 fwd lcore, 2 ports; frames of size= bytes, data untouched", 1)
-    x.per_size = True
-    x.procs = lambda uid, size: [dict(
-        eal=["--vdev", "net_null0,size=%d" % size,
-             "--vdev", "net_null1,size=%d" % size])]
-    d.append(x)
-
-    x = Driver("vhost", "vhost/virtio_user packed", True,
-               "2 processes x 1 fwd lcore on 2 cores (main lcores share "
-               "them: oversubscribed)", 2)
-
-    def vhost(uid, size):
-        sock = "/run/qpbench-%s.sock" % uid
-        return [dict(eal=["--vdev",
-                          "net_vhost0,iface=%s,queues=1" % sock],
-                     app=["--port-topology=loop"], files=[sock],
-                     wait_file=sock, name="vhost"),
-                dict(eal=["--single-file-segments", "--main-lcore",
-                          "1", "--vdev",
-                          "virtio_user0,path=%s,packed_vq=1,queues=1" % sock],
-                     app=["--port-topology=loop"], seeds=True,
-                     name="virtio_user")]
-    x.procs = vhost
-    d.append(x)
-
-    def qpring(extra, lcores=None, service=False):
-        def f(uid, size):
-            p = dict(eal=qp + ["--vdev", "net_qpring0," + extra,
-                               "--vdev", "net_qpring1,peer=net_qpring0," + extra])
-            if service:
-                # EAL takes only lcores of detected cpus as service lcores:
-                # service lcore 0 on cpu 0, forwarding lcore 1 on cpu 1, the
-                # main lcore 2 (it only reads stdin) shares cpu 0.
-                p["lcores"] = ["--lcores", "0@0,1@1,2@0", "--main-lcore", "2",
-                               "-s", "0x1"]
-            return [p]
-        return f
-
-    x = Driver("qpring_copy1", "qpring inline copy=1", False,
-               "1 fwd lcore, 2 cabled ports, adapter inline", 1)
-    x.procs = qpring("adapter=inline,copy=1")
-    d.append(x)
-    x = Driver("qpring_copy0", "qpring inline copy=0", False,
-               "1 fwd lcore, 2 cabled ports, adapter inline, zero copy", 1)
-    x.procs = qpring("adapter=inline,copy=0")
-    d.append(x)
-    x = Driver("qpring_service", "qpring service copy=1", False,
-               "1 fwd lcore + 1 service lcore (adapter) on 2 cores", 2)
-    x.procs = qpring("adapter=service,copy=1", service=True)
-    d.append(x)
-    return d
+def ensure_valgrind():
+    """valgrind's version string, installing Debian's valgrind if missing."""
+    if ipp.check_tools():
+        print("bench: installing valgrind with apt-get ...", flush=True)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        cmd = ["timeout", "600", "apt-get", "install", "-y", "-q",
+               "--no-install-recommends", "valgrind"]
+        if subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL).returncode:
+            subprocess.run(["timeout", "300", "apt-get", "update", "-q"],
+                           env=env, stdout=subprocess.DEVNULL)
+            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL)
+    if ipp.check_tools():
+        return None
+    return ipp.valgrind_version()
 
 
-class Testpmd:
-    """A dpdk-testpmd in interactive mode, fed commands on stdin."""
-
-    def __init__(self, argv, log_path, limit_s):
-        self.log = open(log_path, "wb")
-        self.t_spawn = time.monotonic()
-        self.buf = bytearray()
-        self.cond = threading.Condition()
-        self.argv = ["timeout", "-k", "5", "%d" % limit_s,
-                     "stdbuf", "-oL", "-eL"] + argv
-        self.log.write((" ".join(self.argv) + "\n").encode())
-        self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self):
-        fd = self.proc.stdout.fileno()
-        while True:
-            data = os.read(fd, 65536)
-            with self.cond:
-                if not data:
-                    self.cond.notify_all()
-                    break
-                self.buf += data
-                self.log.write(data)
-                self.cond.notify_all()
-
-    def _prompts(self):
-        return self.buf.count(PROMPT)
-
-    def wait_prompts(self, n, timeout):
-        end = time.monotonic() + timeout
-        with self.cond:
-            while self._prompts() < n:
-                left = end - time.monotonic()
-                if left <= 0 or self.proc.poll() is not None:
-                    return False
-                self.cond.wait(min(left, 0.2))
-        return True
-
-    def started(self, timeout=30):
-        ok = self.wait_prompts(1, timeout)
-        with self.cond:
-            self.log.write(b"\n[bench] first prompt after %.3f s\n"
-                           % (time.monotonic() - self.t_spawn))
-        return ok
-
-    def cmd(self, text, timeout=10):
-        """Send one command; return (output, t_sent, t_prompt)."""
-        with self.cond:
-            n = self._prompts()
-            start = len(self.buf)
-        t0 = time.monotonic()
-        try:
-            self.proc.stdin.write((text + "\n").encode())
-            self.proc.stdin.flush()
-        except OSError:
-            raise BenchError("testpmd exited (writing %r)" % text)
-        if not self.wait_prompts(n + 1, timeout):
-            raise BenchError("no answer from testpmd to %r" % text)
-        t1 = time.monotonic()
-        with self.cond:
-            out = bytes(self.buf[start:]).decode(errors="replace")
-            self.log.write(b"\n[bench] %r answered in %.3f s\n"
-                           % (text.encode(), t1 - t0))
-        return out, t0, t1
-
-    def text(self):
-        with self.cond:
-            return bytes(self.buf).decode(errors="replace")
-
-    def close(self, quit_wait=5):
-        """Quit testpmd; kill it (and its timeout wrapper) if it hangs.
-
-        Returns the seconds quit took, or None when it had to be killed."""
-        took = 0.0
-        if self.proc.poll() is None:
-            t0 = time.monotonic()
-            try:
-                self.proc.stdin.write(b"stop\nquit\n")
-                self.proc.stdin.flush()
-                self.proc.stdin.close()
-            except OSError:
-                pass
-            try:
-                self.proc.wait(timeout=quit_wait)
-                took = time.monotonic() - t0
-            except subprocess.TimeoutExpired:
-                took = None
-                # timeout(1) leads its own process group: testpmd is in it.
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait()
-        self.reader.join(timeout=5)
-        with self.cond:
-            self.log.write(b"\n[bench] quit %s\n" % (
-                b"took %.3f s" % took if took is not None else
-                b"did not finish within %d s: killed" % quit_wait))
-        self.log.close()
-        return took
-
-
-class BenchError(Exception):
-    pass
-
-
-STATS_RE = re.compile(r"NIC statistics for port (\d+)\s+#+\s+"
-                      r"RX-packets:\s+(\d+).*?TX-packets:\s+(\d+)", re.S)
-CYCLES_RE = re.compile(r"CPU cycles/packet=([0-9.]+)")
-
-
-def port_counters(tp):
-    out, t0, t1 = tp.cmd("show port stats all")
-    ports = {int(m.group(1)): (int(m.group(2)), int(m.group(3)))
-             for m in STATS_RE.finditer(out)}
-    if not ports:
-        raise BenchError("no port statistics in testpmd's answer")
-    return ports, (t0 + t1) / 2
-
-
-def error_lines(text, limit=3):
-    keys = ("fail", "error", "invalid", "expected", "cannot", "no probed")
-    lines = [ln.strip() for ln in text.splitlines()
-             if any(k in ln.lower() for k in keys)]
-    return "; ".join(lines[:limit]) or "testpmd did not come up"
-
-
-class Session:
-    """The testpmd process(es) of one driver for one launch."""
-
-    def __init__(self, args, drv, uid, size, limit_s):
-        self.drv = drv
-        self.specs = drv.procs(uid, size)
-        self.uid = uid
-        self.args = args
-        self.limit_s = limit_s
-        self.tps = []
-        self.files = [f for s in self.specs for f in s.get("files", [])]
-        self.prefixes = []
-
-    def open(self):
-        """Start the processes one after the other; wait for links up."""
-        for f in self.files:
-            if os.path.exists(f):
-                os.unlink(f)
-        for i, spec in enumerate(self.specs):
-            prefix = "qpbench-%s-%d" % (self.uid, i)
-            self.prefixes.append(prefix)
-            eal = list(spec.get("lcores", ["-l", "0-1"]))
-            eal += ["--no-huge", "--no-pci", "--file-prefix", prefix]
-            if "-m" not in spec["eal"]:
-                eal += ["-m", "512"]
-            eal += spec["eal"]
-            app = ["-i", "--disable-link-check",
-                   "--total-num-mbufs=%d" % MBUFS] + spec.get("app", []) + \
-                self.args.testpmd_args.split()
-            log = os.path.join(self.args.logdir, "%s-%s-%d.log"
-                               % (self.drv.key, self.uid, i))
-            tp = Testpmd([TESTPMD] + eal + ["--"] + app, log, self.limit_s)
-            self.tps.append(tp)
-            if not tp.started():
-                raise BenchError(error_lines(tp.text()))
-            want = spec.get("wait_file")
-            end = time.monotonic() + 10
-            while want and not os.path.exists(want):
-                if time.monotonic() > end:
-                    raise BenchError("%s did not appear" % want)
-                time.sleep(0.05)
-        expect = 2 if len(self.specs) == 1 else 1
-        for tp in self.tps:
-            out, _, _ = tp.cmd("show port summary all")
-            m = re.search(r"Number of available ports: (\d+)", out)
-            if not m or int(m.group(1)) != expect:
-                raise BenchError(error_lines(tp.text()))
-            tp.nports = expect
-            tp.cmd("set record-core-cycles on")
-        end = time.monotonic() + 15
-        for tp in self.tps:
-            for port in range(tp.nports):
-                while "Link status: up" not in tp.cmd("show port info %d"
-                                                      % port)[0]:
-                    if time.monotonic() > end:
-                        raise BenchError("link of port %d never came up" % port)
-                    time.sleep(0.1)
-
-    def measure(self, mode, size, warm, window):
-        tps = self.tps
-        # Drain what the previous measurement left in flight.
-        for tp in tps:
-            tp.cmd("set fwd rxonly")
-            tp.cmd("start")
-        time.sleep(0.1)
-        for tp in tps:
-            tp.cmd("stop")
-        for tp in tps:
-            # flowgen takes 4 bytes (the FCS) off the configured length.
-            tp.cmd("set txpkts %d" % (size if mode == "io" else size + 4))
-            tp.cmd("set fwd %s" % ("io" if mode == "io" else "flowgen"))
-        if mode == "io":
-            seeders = [tp for tp, s in zip(tps, self.specs) if s.get("seeds")] \
-                or tps[:1]
-            for tp in tps:
-                if tp not in seeders:
-                    tp.cmd("start")
-            for tp in seeders:
-                tp.cmd("start tx_first %d" % TX_FIRST_BURSTS)
+def ipp_drivers(drivers, only):
+    """The setups whose IPP is measured: the run's drivers and the
+    IPP-only extras; (measured, skipped with a reason)."""
+    extra = [d for d in ipp.extra_drivers()
+             if not only or d.key in only]
+    measured, skipped = [], []
+    for d in drivers + extra:
+        if d.key in ipp.SKIP:
+            skipped.append(d)
         else:
-            for tp in tps:
-                tp.cmd("start")
-        time.sleep(warm)
-        first = []
-        for tp in tps:
-            tp.cmd("clear fwd stats all")
-            first.append(port_counters(tp))
-        time.sleep(window)
-        last = [port_counters(tp) for tp in tps]
-        cycles = []
-        for tp in tps:
-            m = CYCLES_RE.findall(tp.cmd("show fwd stats all")[0])
-            if m:
-                cycles.append(float(m[-1]))
-        for tp in tps:
-            tp.cmd("stop", timeout=20)
-        rx, tx = [], []
-        for (p0, t0), (p1, t1) in zip(first, last):
-            dt = t1 - t0
-            for port in sorted(p0):
-                rx.append((p1[port][0] - p0[port][0]) / dt / 1e6)
-                tx.append((p1[port][1] - p0[port][1]) / dt / 1e6)
-        return dict(rx=rx, tx=tx, interval=last[0][1] - first[0][1],
-                    cycles=statistics.mean(cycles) if cycles else None)
+            measured.append(d)
+    return measured, skipped
 
-    def close(self):
-        """Stop every process; the names of those that would not quit."""
-        hung = []
-        for tp in self.tps:
-            if tp.close() is None:
-                hung.append(tp)
-        self.hung = len(hung)
-        for f in self.files:
-            if os.path.exists(f):
-                os.unlink(f)
-        for p in self.prefixes:
-            shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
+
+def has_debug_info(so):
+    r = subprocess.run(["readelf", "-S", so], capture_output=True, text=True)
+    return ".debug_info" in r.stdout
+
+
+def text_section(so, dest):
+    r = subprocess.run(["objcopy", "-O", "binary", "--only-section=.text",
+                        so, dest], capture_output=True)
+    if r.returncode:
+        return None
+    with open(dest, "rb") as f:
+        return f.read()
+
+
+def debug_plugin(root, build, plugin):
+    """The plugin with debug info and the very same machine code (its
+    .text section compared byte for byte), for the breakdown by source
+    file; built in BUILD/bench-g when BUILD has none. (path, how) or
+    (None, why not)."""
+    if has_debug_info(plugin):
+        return plugin, "the build's own plugin has debug info"
+    gdir = os.path.join(build, "bench-g")
+    if not os.path.exists(os.path.join(gdir, "build.ninja")):
+        r = subprocess.run(["timeout", "300", "meson", "setup", gdir,
+                            "-Dbuildtype=release", "-Ddebug=true",
+                            "-Dtests=false"], cwd=root,
+                           capture_output=True, text=True)
+        if r.returncode:
+            return None, "meson setup %s failed" % gdir
+    gplugin = os.path.join(gdir, "drivers/net/qpring/librte_net_qpring.so")
+    r = subprocess.run(["timeout", "300", "ninja", "-C", gdir,
+                        "drivers/net/qpring/librte_net_qpring.so"],
+                       capture_output=True, text=True)
+    if r.returncode or not os.path.exists(gplugin):
+        return None, "building %s failed" % gplugin
+    a = text_section(plugin, os.path.join(gdir, "text-release.bin"))
+    b = text_section(gplugin, os.path.join(gdir, "text-debug.bin"))
+    if a is None or a != b:
+        return None, ("%s (-g) does not have the same machine code as %s"
+                      % (gplugin, plugin))
+    return gplugin, ("a copy built with -g (debug info) in %s, whose .text "
+                     "section is byte for byte the build's" %
+                     os.path.relpath(gdir, root))
+
+
+def run_ipp(args, plugin, drivers, uid):
+    """Every IPP window of every launch: a list of results."""
+    out = []
+    gdrivers = {}
+    if any(d.key in IPP_FUNCTION_DRIVERS for d in drivers):
+        gplugin, args.ipp_debug_how = debug_plugin(args.root, args.build_dir,
+                                                   plugin)
+        print("bench: IPP of %s: plugin with debug info: %s" % (
+            ", ".join(IPP_FUNCTION_DRIVERS), gplugin or
+            "none (%s)" % args.ipp_debug_how), flush=True)
+        if gplugin:
+            gdrivers = {d.key: d for d in make_drivers(gplugin)
+                        if d.key in IPP_FUNCTION_DRIVERS}
+    deadline = time.monotonic() + args.ipp_budget
+    for rep in range(args.ipp_reps):
+        for d in drivers:
+            if time.monotonic() > deadline:
+                print("bench: IPP time budget (%.0f s) reached: no launch %d "
+                      "of %s" % (args.ipp_budget, rep + 1, d.label),
+                      flush=True)
+                continue
+            top = IPP_TOP if d.key in IPP_FUNCTION_DRIVERS else 0
+            try:
+                rs = ipp.measure(args, gdrivers.get(d.key, d),
+                                 args.ipp_sizes, args.ipp_window,
+                                 uid(), top=top,
+                                 log=lambda t: print("bench: rep %d %s" % (
+                                     rep + 1, t[len("ipp: "):]),
+                                     flush=True))
+            except BenchError as e:
+                print("bench: ipp rep %d %s: failed: %s" % (rep + 1, d.label,
+                                                            e), flush=True)
+                d.ipp_reason = str(e)
+                continue
+            for r in rs:
+                r["rep"] = rep
+            out.extend(rs)
+    return out
+
+
+def add_ipp(rows, ipp_samples, measured, skipped, args):
+    """IPP columns on the io rows (one more row per IPP-only setup)."""
+    have = {(r["driver"], r["mode"], r["frame"]): r for r in rows}
+    for d in measured:
+        for size in args.ipp_sizes:
+            key = (d.key, "io", size)
+            if key not in have:
+                row = dict(driver=d.key, label=d.label, mode="io",
+                           frame=size, reps=0, busy_cores=d.busy_cores,
+                           note="IPP only")
+                rows.append(row)
+                have[key] = row
+    for d in skipped:
+        for size in args.ipp_sizes:
+            r = have.get((d.key, "io", size))
+            if r is not None:
+                r["ipp_note"] = "no IPP: " + ipp.SKIP[d.key]
+    for r in rows:
+        got = [s for s in ipp_samples if s["driver"] == r["driver"] and
+               s["frame"] == r["frame"]] if r["mode"] == "io" else []
+        if not got:
+            continue
+        med, lo, hi, spread = median_spread([s["ipp"] for s in got])
+        burst = [s["per_burst"] for s in got if s["per_burst"]]
+        r.update(ipp=med, ipp_min=lo, ipp_max=hi, ipp_spread_pct=spread,
+                 ipp_reps=len(got),
+                 ipp_per_burst=statistics.median(burst) if burst else None,
+                 ipp_empty_pct=statistics.median(
+                     [s["empty_pct"] or 0.0 for s in got]))
+        svc = [s["svc_bound"] for s in got if s.get("svc_bound")]
+        if svc:
+            r["ipp_svc_bound"] = statistics.median(svc)
+            shares = [s["procs"][0] for s in got]
+            if all(p.get("svc_share") is not None for p in shares):
+                f = statistics.median([p["share"] - p["svc_share"]
+                                       for p in shares])
+                v = statistics.median([p["svc_share"] for p in shares])
+                r["ipp_by_process"] = ("forwarding lcore %.1f + service "
+                                       "lcore %.1f" % (f, v))
+        if len(got[0]["procs"]) > 1:
+            names = [p["name"] for p in got[0]["procs"]]
+            r["ipp_by_process"] = " + ".join(
+                "%s %.1f" % (n, statistics.median(
+                    [s["procs"][i]["share"] for s in got]))
+                for i, n in enumerate(names))
+
+
+def ipp_functions(ipp_samples, what="functions"):
+    """{(driver, frame): [(function, IPP)]} from the first launch
+    (what="sources": by function and source file)."""
+    out = {}
+    for s in ipp_samples:
+        if s.get(what) and (s["driver"], s["frame"]) not in out:
+            out[(s["driver"], s["frame"])] = s[what]
+    return out
 
 
 # --------------------------------------------------------------- reporting
@@ -474,9 +308,10 @@ def targets_table(index, drivers):
     return out
 
 
-def text_tables(rows, peers, targets):
+def text_tables(rows, peers, targets, ipp_sizes=()):
     lines = []
-    labels = {r["driver"]: r["label"] for r in rows}
+    labels = {r["driver"]: r["label"] for r in rows
+              if r.get("note") != "IPP only"}
     for mode in MODES:
         lines.append("")
         lines.append("Mode %s: Mpps per port, median [min-max] over "
@@ -503,6 +338,7 @@ def text_tables(rows, peers, targets):
             lines.append("note: %s keeps both cores busy (%s)" % (
                 d["label"], NOTES.get(key, "")))
     lines.append("")
+    lines.extend(ipp_table(rows, ipp_sizes))
     lines.append("qpring / peer: ratio of median Mpps per port, same run")
     lines.append("%-25s%-6s%6s" % ("qpring", "mode", "frame") +
                  "".join("%12s" % p.key for p in peers))
@@ -518,6 +354,76 @@ def text_tables(rows, peers, targets):
         lines.append("  %-55s want >= %.2fx  got %-5s %s" % (
             t["what"], t["want"], fmt(t["ratio"]), t["status"]))
     return "\n".join(lines)
+
+
+def ipp_table(rows, sizes):
+    """The IPP table of the text report (empty without IPP figures)."""
+    if not any("ipp" in r for r in rows):
+        return []
+    lines = ["Instructions per packet under callgrind, io forwarding: median "
+             "over launches (spread %), packets per receive burst"]
+    lines.append("%-25s" % "driver" + "".join(
+        "| %-24s" % ("%d B" % s) for s in sizes))
+    notes = []
+    for key in dict.fromkeys(r["driver"] for r in rows):
+        cells = []
+        for size in sizes:
+            r = next((x for x in rows if x["driver"] == key and
+                      x["mode"] == "io" and x["frame"] == size), None)
+            if r is None or "ipp" not in r:
+                cells.append("n/a")
+                continue
+            cells.append("%8.2f (%4.1f%%) %5s" % (
+                r["ipp"], r["ipp_spread_pct"], fmt(r["ipp_per_burst"], 1)))
+            if r.get("ipp_svc_bound"):
+                notes.append("  %s %d B = %s; idle passes taken out (and "
+                             "those that did work: add at most %.1f)" % (
+                                 r["label"], size, r["ipp_by_process"],
+                                 r["ipp_svc_bound"]))
+            elif r.get("ipp_by_process"):
+                notes.append("  %s %d B = %s; %.0f%% of receive polls were "
+                             "empty (their cost taken out)" % (
+                                 r["label"], size, r["ipp_by_process"],
+                                 r["ipp_empty_pct"]))
+        r0 = next(x for x in rows if x["driver"] == key)
+        if any(c != "n/a" for c in cells):
+            lines.append("%-25s" % r0["label"] +
+                         "".join("| %-24s" % c for c in cells))
+        elif any(x.get("ipp_note") for x in rows if x["driver"] == key):
+            notes.append("  %s: not measured: %s" % (
+                r0["label"], ipp.SKIP.get(key, "")))
+    if notes:
+        lines.append("notes (two-process setups: the processes' shares of "
+                     "the sum of their instructions / the packets both "
+                     "received; service: the two lcores' shares):")
+        lines.extend(notes)
+    lines.append("")
+    return lines
+
+
+def write_ipp_csvs(out, ipp_samples, functions):
+    with open(os.path.join(out, "ipp.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["rep", "driver", "frame_bytes", "instr_per_pkt",
+                    "instr_per_pkt_raw", "packets", "window_s",
+                    "pkts_per_receive_burst", "empty_polls_pct",
+                    "by_process"])
+        for s in ipp_samples:
+            w.writerow([s["rep"], s["driver"], s["frame"],
+                        "%.3f" % s["ipp"], "%.3f" % s["ipp_raw"], s["pkts"],
+                        s["window_s"], fmt(s["per_burst"], 2),
+                        fmt(s["empty_pct"], 1),
+                        " ".join("%s=%.3f" % (p["name"], p["share"])
+                                 for p in s["procs"])
+                        if len(s["procs"]) > 1 else ""])
+    with open(os.path.join(out, "ipp_functions.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["driver", "frame_bytes", "level", "function",
+                    "instr_per_pkt"])
+        for level in ("functions", "sources"):
+            for (drv, size), fns in sorted(functions[level].items()):
+                for name, v in fns:
+                    w.writerow([drv, size, level[:-1], name, "%.2f" % v])
 
 
 def write_csvs(out, samples, rows, peers):
@@ -536,16 +442,25 @@ def write_csvs(out, samples, rows, peers):
         w = csv.writer(f)
         w.writerow(["driver", "label", "mode", "frame_bytes", "reps",
                     "mpps_per_port_median", "mpps_min", "mpps_max",
-                    "spread_pct", "cycles_per_pkt_median", "busy_cores"] +
+                    "spread_pct", "cycles_per_pkt_median", "busy_cores",
+                    "instr_per_pkt_median", "instr_per_pkt_spread_pct",
+                    "instr_per_pkt_reps", "pkts_per_receive_burst",
+                    "instr_per_pkt_by_process"] +
                    ["ratio_vs_" + p.key for p in peers] + ["note"])
         for r in rows:
             w.writerow([r["driver"], r["label"], r["mode"], r["frame"],
                         r["reps"], fmt(r.get("mpps_median"), 3),
                         fmt(r.get("mpps_min"), 3), fmt(r.get("mpps_max"), 3),
                         fmt(r.get("spread_pct"), 1),
-                        fmt(r.get("cycles_median"), 1), r["busy_cores"]] +
+                        fmt(r.get("cycles_median"), 1), r["busy_cores"],
+                        fmt(r.get("ipp"), 2), fmt(r.get("ipp_spread_pct"), 2),
+                        r.get("ipp_reps", ""),
+                        fmt(r.get("ipp_per_burst"), 2),
+                        r.get("ipp_by_process", "")] +
                        [fmt(r.get("vs_" + p.key), 3) if "vs_" + p.key in r
-                        else "" for p in peers] + [r.get("note", "")])
+                        else "" for p in peers] +
+                       ["; ".join(x for x in (r.get("note", ""),
+                                              r.get("ipp_note", "")) if x)])
 
 
 DEBIAN_PYTHON = "/usr/bin/python3"
@@ -667,8 +582,159 @@ def machine():
                     "%Y-%m-%d %H:%M %Z"))
 
 
+def ipp_method(args, ipp_samples, measured):
+    """The README's account of how instructions per packet are counted."""
+    L = ["## Instructions per packet (IPP)", ""]
+    L.append("Mpps on this shared 2-core VM move with the machine's load; "
+             "the number of instructions a forwarded packet costs does not. "
+             "Each setup also runs under valgrind's callgrind (%s, "
+             "`--tool=callgrind --instr-atstart=no --separate-threads=yes "
+             "--fair-sched=yes`), io forwarding at %s bytes, %s. In "
+             "every launch and frame size:" % (
+                 args.valgrind, ", ".join(str(x) for x in args.ipp_sizes),
+                 "%d launches per setup, interleaved (every setup once, then "
+                 "again), after the Mpps runs" % args.ipp_reps
+                 if args.ipp_reps > 1 else "one launch per setup"))
+    L.append("")
+    L.append("1. in-flight frames are drained (`set fwd rxonly`, `start`, "
+             "`stop`), then io forwarding is seeded with `start tx_first %d` "
+             "(%d frames of the size per port), forwards for %.1f s and is "
+             "stopped; testpmd runs with `--no-flush-rx`, so the frames in "
+             "flight stay in the rings at `stop` and forwarding resumes on "
+             "`start` (without it `start` reads and drops them, counting them "
+             "as received);" % (TX_FIRST_BURSTS, 32 * TX_FIRST_BURSTS,
+                                ipp.WARM_S))
+    L.append("2. the counted window: `clear port stats all`, "
+             "`callgrind_control -i on`, `start`, %.1f s, `stop`, "
+             "`callgrind_control -i off`, `callgrind_control -d`, then "
+             "`show port stats all` (the callgrind requests go through "
+             "`vgdb --pid=N instrumentation on` etc., to every process at "
+             "once). Instrumentation is on exactly while the packets "
+             "counted are forwarded, and nothing else forwards;"
+             % args.ipp_window)
+    L.append("3. IPP = instructions of the process's threads in the window / "
+             "frames its ports received in it (each received frame is also "
+             "transmitted: one receive and one transmit per packet, as in the "
+             "Mpps columns). The main lcore's thread is left out: it only "
+             "parses and answers `start` and `stop` (about 2.3 million "
+             "instructions each, mostly the command parser);")
+    L.append("4. two-process setups (vhost + virtio_user, and memif server + "
+             "client in `net_memif 2 processes`, an IPP-only setup) run both "
+             "processes under callgrind over the same window (each command "
+             "is sent to both before waiting for either); IPP = the sum of "
+             "both processes' instructions / the frames both received, and "
+             "each process's share is given. Both processes are put on one "
+             "cpu (`--lcores 0@0,1@0`): each runs while the other waits and "
+             "finds all the frames the other sent, so every burst is full "
+             "(on two cpus the faster process polls while the other is half-"
+             "way through a burst, and burst fill, hence IPP, moves with the "
+             "load by a few per cent). A process then polls its empty queue "
+             "until the scheduler switches: the script counts these empty "
+             "polls (the receive burst calls that testpmd's io forwarding did "
+             "not follow with a transmit burst call), prices one in a window "
+             "with nothing in flight (%.1f s, same launch), and takes their "
+             "cost out (the raw figure is in ipp.csv). Check: memif in two "
+             "processes gives the same IPP as memif in one;" % ipp.IDLE_S)
+    L.append("5. the service adapter (`qpring service copy=1`): valgrind "
+             "runs one thread of a process at a time, so the forwarding "
+             "lcore and the service lcore take turns and each spends most "
+             "of its time slice polling for what the other has not done "
+             "yet. The forwarding lcore's empty polls are taken out as "
+             "above, and so is every pass of the service lcore's loop "
+             "(priced in the idle window: instructions of the service "
+             "lcore's thread / calls of `qpring_service_run`). That also "
+             "takes out the fixed cost of the passes that did work, at most "
+             "one per transmit burst (a pass services everything posted "
+             "before it): the table gives that bound;")
+    L.append("6. check: packets per receive burst call (packets / receive "
+             "calls that returned frames) must be 32, testpmd's burst: it is "
+             "printed in the table. The frames' average size in the window "
+             "(received bytes / packets) must be the size measured, or the "
+             "launch fails.")
+    L.append("")
+    L.append("dpdk-testpmd and DPDK's drivers are stripped: their functions "
+             "show as library:address; testpmd's io forwarding function is "
+             "found by its calls (the forwarding loop calls it once per "
+             "stream and pass)." + ("" if not ipp.SKIP else
+                                     " Not measured: " + "; ".join(
+                                         "%s (%s)" % (k, v)
+                                         for k, v in ipp.SKIP.items()) + "."))
+    L.append("")
+    return L
+
+
+def ipp_report(args, rows, ipp_samples, functions):
+    """Repeatability and qpring's per-function breakdown."""
+    L = ["### IPP repeatability", ""]
+    L.append("Every window, launch by launch (ipp.csv); spread = (max - "
+             "min) / median:")
+    L.append("")
+    reps = sorted({s["rep"] for s in ipp_samples})
+    L.append("| setup | frame | " + " | ".join(
+        "launch %d" % (r + 1) for r in reps) + " | spread | packets per "
+        "window |")
+    L.append("|---|---|" + "---|" * len(reps) + "---|---|")
+    for r in rows:
+        if "ipp" not in r:
+            continue
+        got = {s["rep"]: s for s in ipp_samples
+               if s["driver"] == r["driver"] and s["frame"] == r["frame"]}
+        L.append("| %s | %d | %s | %.2f%% | %s |" % (
+            r["label"], r["frame"], " | ".join(
+                "%.2f" % got[k]["ipp"] if k in got else "-" for k in reps),
+            r["ipp_spread_pct"], " / ".join(
+                "%d" % got[k]["pkts"] for k in reps if k in got)))
+    L.append("")
+    if not functions or not functions["functions"]:
+        return L
+    L.append("### qpring by function")
+    L.append("")
+    L.append("Instructions per packet by function (self cost, inlined "
+             "callees included; first launch), io forwarding. "
+             "ipp_functions.csv has the same figures. qpring's IPP runs load "
+             "%s." % getattr(args, "ipp_debug_how", "the build's plugin"))
+    L.append("")
+    L.extend(breakdown(functions["functions"], ipp_samples, True))
+    if functions["sources"]:
+        L.append("By function and source file: the code inlined into a "
+                 "function from a header (rte_memcpy.h, rte_mempool.h, "
+                 "qp_slot.h...) counted apart from the function's own "
+                 "file (figures of 0.5 instructions per packet and more):")
+        L.append("")
+        L.extend(breakdown(functions["sources"], ipp_samples, False))
+    return L
+
+
+def breakdown(functions, ipp_samples, total):
+    """A markdown table: one row per function, a column per (driver,
+    frame size)."""
+    L = []
+    keys = sorted(functions)
+    names = []
+    for k in keys:
+        for name, _ in functions[k]:
+            if name not in names:
+                names.append(name)
+    L.append("| function | " + " | ".join(
+        "%s %d B" % (d.replace("qpring_", "qpring "), f) for d, f in keys) +
+        " |")
+    L.append("|---|" + "---:|" * len(keys))
+    tables = {k: dict(functions[k]) for k in keys}
+    for name in names:
+        L.append("| `%s` | %s |" % (name, " | ".join(
+            "%.1f" % tables[k][name] if name in tables[k] else "-"
+            for k in keys)))
+    if total:
+        L.append("| **all (IPP)** | %s |" % " | ".join(
+            "**%.1f**" % next(s["ipp"] for s in ipp_samples
+                              if (s["driver"], s["frame"]) == k)
+            for k in keys))
+    L.append("")
+    return L
+
+
 def write_readme(out, m, args, drivers, rows, peers, targets, table, elapsed,
-                 png):
+                 png, ipp_samples=(), ipp_measured=(), functions=None):
     L = []
     L.append("<!-- SPDX-License-Identifier: BSD-3-Clause -->")
     L.append("<!-- Generated by bench/run.py; do not edit. -->")
@@ -689,9 +755,13 @@ def write_readme(out, m, args, drivers, rows, peers, targets, table, elapsed,
     L.append("| load average (1, 5, 15 min) | %s at the start, %s at the end |"
              % (args.load_start, loadavg()))
     L.append("")
-    L.append("Files: [results.csv](results.csv) (medians, spread, ratios), "
-             "[samples.csv](samples.csv) (every repetition)%s." %
-             (", [mpps.png](mpps.png)" if png else ""))
+    L.append("Files: [results.csv](results.csv) (medians, spread, ratios, "
+             "instructions per packet), [samples.csv](samples.csv) (every "
+             "repetition)%s%s." % (
+                 ", [ipp.csv](ipp.csv) (every callgrind window), "
+                 "[ipp_functions.csv](ipp_functions.csv) (qpring by "
+                 "function)" if ipp_samples else "",
+                 ", [mpps.png](mpps.png)" if png else ""))
     L.append("")
     if png:
         L.append("![Mpps per port by frame size](mpps.png)")
@@ -746,12 +816,16 @@ def write_readme(out, m, args, drivers, rows, peers, targets, table, elapsed,
              "runs (see the load average above): the spread columns say how "
              "much that moved the figures.")
     L.append("")
+    if ipp_samples:
+        L.extend(ipp_method(args, ipp_samples, ipp_measured))
     L.append("## Results")
     L.append("")
     L.append("```")
     L.append(table.strip("\n"))
     L.append("```")
     L.append("")
+    if ipp_samples:
+        L.extend(ipp_report(args, rows, ipp_samples, functions))
     with open(os.path.join(out, "README.md"), "w") as f:
         f.write("\n".join(L) + "\n")
 
@@ -766,7 +840,7 @@ def main():
     ap.add_argument("--build", required=True,
                     help="meson build directory holding the qpring plugin")
     ap.add_argument("--quick", action="store_true",
-                    help="short run (< 2 minutes): fewer, shorter samples")
+                    help="short run (~2 minutes): fewer, shorter samples")
     ap.add_argument("--out", help="output folder (default doc/bench, or "
                     "<build>/bench-quick with --quick)")
     ap.add_argument("--reps", type=int)
@@ -777,6 +851,18 @@ def main():
     ap.add_argument("--only", help="comma-separated driver keys (ring, "
                     "memif, null, vhost, qpring_copy1, qpring_copy0, "
                     "qpring_service)")
+    ap.add_argument("--no-ipp", action="store_true",
+                    help="no instructions-per-packet (callgrind) phase")
+    ap.add_argument("--ipp-window", type=float,
+                    help="seconds of forwarding counted per IPP window")
+    ap.add_argument("--ipp-reps", type=int,
+                    help="callgrind launches per setup")
+    ap.add_argument("--ipp-budget", type=float,
+                    help="start no callgrind launch after this many seconds "
+                    "of the IPP phase")
+    ap.add_argument("--ipp-sizes", help="frame sizes for IPP, e.g. 64,1500")
+    ap.add_argument("--ipp-only", help="comma-separated setups for IPP "
+                    "(default: the run's drivers and memif_2p)")
     ap.add_argument("--testpmd-args", default="",
                     help="more testpmd application arguments for every "
                     "driver, e.g. \"--rxd=256 --txd=256\"")
@@ -795,11 +881,22 @@ def main():
     if args.warm is None:
         args.warm = 0.15 if args.quick else 0.4
     if args.budget is None:
-        args.budget = 95 if args.quick else 550
+        args.budget = 80 if args.quick else 410
+    if args.ipp_window is None:
+        args.ipp_window = 1.0
+    if args.ipp_reps is None:
+        args.ipp_reps = 1 if args.quick else 2
+    if args.ipp_budget is None:
+        args.ipp_budget = 60 if args.quick else 420
+    args.ipp_sizes = [int(x) for x in (
+        args.ipp_sizes or ("64" if args.quick else "64,1500")).split(",")]
+    if args.ipp_only is None and args.quick:
+        args.ipp_only = "ring,qpring_copy0,qpring_copy1"
     out = args.out or (os.path.join(build, "bench-quick") if args.quick
                        else os.path.join(root, "doc/bench"))
     os.makedirs(out, exist_ok=True)
     args.logdir = os.path.join(build, "bench-logs", "run")
+    args.root, args.build_dir = root, build
     shutil.rmtree(args.logdir, ignore_errors=True)
     os.makedirs(args.logdir)
 
@@ -891,12 +988,37 @@ def main():
             d.available = False
             d.reason = d.reason or "no sample"
 
+    ipp_samples = []
+    ipp_measured, ipp_skipped = [], []
+    args.valgrind = None
+    if not args.no_ipp:
+        args.valgrind = ensure_valgrind()
+        if args.valgrind is None:
+            print("bench: valgrind unavailable: no IPP figures", flush=True)
+        else:
+            only = args.ipp_only.split(",") if args.ipp_only else None
+            ipp_measured, ipp_skipped = ipp_drivers(
+                [d for d in drivers if d.available], only)
+            if only:
+                ipp_measured = [d for d in ipp_measured if d.key in only]
+            t_ipp = time.monotonic()
+            ipp_samples = run_ipp(args, plugin, ipp_measured, uid)
+            args.ipp_elapsed = time.monotonic() - t_ipp
+            print("bench: IPP phase: %d windows in %.0f s" % (
+                len(ipp_samples), args.ipp_elapsed), flush=True)
+
     rows, index, peers = summarise(drivers, samples)
+    add_ipp(rows, ipp_samples, ipp_measured, ipp_skipped, args)
     targets = targets_table(index, drivers)
-    table = text_tables(rows, peers, targets)
+    table = text_tables(rows, peers, targets, args.ipp_sizes
+                        if ipp_samples else ())
     elapsed = time.monotonic() - t_start
     m = machine()
     write_csvs(out, samples, rows, peers)
+    functions = dict(functions=ipp_functions(ipp_samples),
+                     sources=ipp_functions(ipp_samples, "sources"))
+    if ipp_samples:
+        write_ipp_csvs(out, ipp_samples, functions)
     png = False
     if mpl_python:
         png = draw(mpl_python, os.path.join(out, "results.csv"),
@@ -906,7 +1028,7 @@ def main():
     if not png:
         print("bench: matplotlib unavailable: no plot", flush=True)
     write_readme(out, m, args, drivers, rows, peers, targets, table, elapsed,
-                 png)
+                 png, ipp_samples, ipp_measured, functions)
     print(table)
     print("")
     for d in drivers:

@@ -32,6 +32,83 @@ qp_in_service_range(struct qp_hwq *q, uint64_t db, uintptr_t db_local, uint32_t 
 		qp_regs_clear_in_service(&q->regs, db);
 }
 
+/* A simple send WQE: one buffer, no offload. Its WQE word is then
+ * len | SEND << 32 | 1 << 48, so one subtraction and one comparison test
+ * "simple and no longer than @max_len".
+ */
+#define QP_WQE_SIMPLE ((uint64_t)1 << 48 | (uint64_t)QP_WQE_F_SEND << 32)
+
+/*
+ * Move @n simple frames from consecutive send slots @ss to consecutive
+ * receive slots @rs (neither run wraps). Stops at the first frame that is
+ * not simple or does not fit (*bytes: what it moved). Returns how many.
+ */
+static __rte_always_inline uint32_t
+qp_fast_move(struct qp_slot *ss, struct qp_slot *rs, uint32_t n,
+	     uint32_t max_len, uint32_t cap, const struct qp_rxport *rp, int zero_copy,
+	     uint64_t *bytes)
+{
+	const int xlate = rp->xlate;
+	struct qp_slot *const ss0 = ss, *const end = ss + n;
+	/* The receive slot at the same distance: one pointer walks both. */
+	const intptr_t d = (intptr_t)rs - (intptr_t)ss;
+	uint64_t b = 0;
+
+	for (; ss != end; ss++) {
+		const uint64_t wqe = ss->wqe_word;
+		const uint32_t len = (uint32_t)wqe;
+
+		rs = (struct qp_slot *)(uintptr_t)((intptr_t)ss + d);
+		if (unlikely(wqe - QP_WQE_SIMPLE > max_len))
+			break;
+		if (zero_copy) {
+			/* Hand the frame's mbuf over: the send slot lets go. */
+			rs->cookie = ss->cookie;
+			ss->cookie = 0;
+		} else {
+			uint8_t *dst = (uint8_t *)(uintptr_t)rs->addr;
+
+			if (unlikely(len > cap || rs->len < len))
+				break;
+			if (unlikely(xlate)) {
+				dst = qp_rx_addr(rp, rs->addr, len);
+				if (dst == NULL)
+					break;
+			}
+			qp_copy(dst, (const uint8_t *)(uintptr_t)ss->addr, len);
+		}
+		qp_slot_complete(rs, len, QP_ST_OK); /* A1: the receiver's */
+		qp_slot_complete(ss, len, QP_ST_OK); /* A1: the sender's */
+		b += len;
+	}
+	*bytes += b;
+	return (uint32_t)(ss - ss0);
+}
+
+/*
+ * qp_fast_move() over a run, with the send queue's in-service bit cleared
+ * just before the WQE the doorbell names (if it is in the run) completes:
+ * the run is moved in two parts around it, so no frame pays a test.
+ */
+static __rte_always_inline uint32_t
+qp_fast_run(struct qp_hwq *sq, struct qp_slot *ss, struct qp_slot *rs, uint32_t n,
+	    uint32_t max_len, uint32_t cap, const struct qp_rxport *rp, uint64_t db,
+	    int zero_copy, uint64_t *bytes)
+{
+	const uintptr_t dbs = (uintptr_t)(db & QP_DB_VA_MASK);
+	uint32_t before = n, k;
+
+	if (dbs >= (uintptr_t)ss && dbs < (uintptr_t)(ss + n))
+		before = (uint32_t)((dbs - (uintptr_t)ss) / QP_SLOT_SIZE);
+	k = qp_fast_move(ss, rs, before, max_len, cap, rp, zero_copy, bytes);
+	if (k != before || before == n)
+		return k;
+	/* Only if its frame is moved: checked by peeking at it first. */
+	if (ss[k].wqe_word - QP_WQE_SIMPLE <= max_len)
+		qp_regs_clear_in_service(&sq->regs, db);
+	return k + qp_fast_move(ss + k, rs + k, n - k, max_len, cap, rp, zero_copy, bytes);
+}
+
 /*
  * The adapter's fast path: what a NIC's send engine does most of the time.
  * Frames that need nothing but moving (no offload, one buffer in copy mode,
@@ -42,20 +119,19 @@ qp_in_service_range(struct qp_hwq *q, uint64_t db, uintptr_t db_local, uint32_t 
  * head at once and stops at the first frame that needs more (the claimed
  * slots left go back as QP_ST_SKIP, rare). Returns how many WQEs it
  * serviced; the caller takes the rest the general way.
+ *
+ * The receive queue's in-service bit is cleared before the first of the
+ * claimed slots completes (every one of them completes in this call); the
+ * send queue's just before the WQE it names completes.
  */
 static __rte_always_inline uint32_t
 qp_service_fast(struct qp_hwq *sq, const struct qp_dctx *c, struct qp_hwq *rq, uint32_t rmask,
 		uint32_t cap, uint64_t db, uint32_t n, int zero_copy)
 {
 	struct qp_adapter_q *ad = &sq->ad;
-	struct qp_slot *restrict const sslots = sq->slots;
-	struct qp_slot *restrict const rslots = rq->slots;
+	struct qp_slot *const sslots = sq->slots, *const rslots = rq->slots;
 	const uint32_t head = ad->head, mask = ad->mask, max_len = c->max_len;
-	/* The send slot the doorbell names: its in-service bit clears just
-	 * before its completion.
-	 */
-	const struct qp_slot *const db_slot = (const struct qp_slot *)(uintptr_t)(db & QP_DB_VA_MASK);
-	uint32_t got, base = 0, i, k, kept = 0;
+	uint32_t got, base = 0, k = 0, kept = 0;
 	uint64_t bytes = 0, rdb;
 
 	got = qp_rq_claim(rq, n, &base);
@@ -64,66 +140,49 @@ qp_service_fast(struct qp_hwq *sq, const struct qp_dctx *c, struct qp_hwq *rq, u
 		rdb = qp_regs_doorbell(&rq->regs);
 		qp_in_service_range(rq, rdb, qp_rx_db_local(c->rp, rdb), base, got, rmask);
 	}
-	for (i = 0; i < got; i++) {
-		struct qp_slot *ss = &sslots[(head + i) & mask];
-		struct qp_slot *rs = &rslots[(base + i) & rmask];
-		const uint64_t wqe = ss->wqe_word;
-		const uint32_t len = (uint32_t)wqe;
+	/* Runs that wrap neither ring: at most three. */
+	while (k < got) {
+		const uint32_t si = (head + k) & mask, ri = (base + k) & rmask;
+		const uint32_t room = RTE_MIN(mask + 1 - si, rmask + 1 - ri);
+		const uint32_t run = RTE_MIN(got - k, room);
+		const uint32_t done = qp_fast_run(sq, &sslots[si], &rslots[ri], run, max_len, cap,
+						  c->rp, db, zero_copy, &bytes);
 
-		/* One buffer, no offload: flags and nb_segs are SEND and 1. */
-		if (unlikely(wqe >> 32 != ((uint64_t)1 << 16 | QP_WQE_F_SEND) || len > max_len))
+		k += done;
+		if (done != run)
 			break;
-		if (zero_copy) {
-			/* Hand the frame's mbuf over: the send slot lets go. */
-			rs->cookie = ss->cookie;
-			ss->cookie = 0;
-		} else {
-			uint8_t *dst;
-
-			if (unlikely(len > cap))
-				break;
-			dst = qp_rx_addr(c->rp, rs->addr, len);
-			if (unlikely(dst == NULL || rs->len < len))
-				break;
-			qp_copy(dst, (const uint8_t *)(uintptr_t)ss->addr, len);
-		}
-		qp_slot_complete(rs, len, QP_ST_OK); /* A1: the receiver's */
-		if (unlikely(ss == db_slot))
-			qp_regs_clear_in_service(&sq->regs, db);
-		qp_slot_complete(ss, len, QP_ST_OK); /* A1: the sender's */
-		bytes += len;
 	}
-	k = i;
 	if (k < got) {
+		uint32_t i;
+
 		/* Stopped at a frame that needs more: the claimed slots left go
 		 * back empty.
 		 */
-		for (; i < got; i++)
+		for (i = k; i < got; i++)
 			qp_slot_complete(&rslots[(base + i) & rmask], 0, QP_ST_SKIP); /* A1 */
 	} else if (got < n) {
 		/* No posted buffer for the rest: sent, dropped by the receiver
 		 * (simple frames only; the general path takes the others).
 		 */
-		for (k = got; k < n; k++) {
+		qp_in_service_range(sq, db, (uintptr_t)(db & QP_DB_VA_MASK), head + got, n - got,
+				    mask);
+		for (; k < n; k++) {
 			struct qp_slot *ss = &sslots[(head + k) & mask];
 			const uint64_t wqe = ss->wqe_word;
 
-			if (wqe >> 32 != ((uint64_t)1 << 16 | QP_WQE_F_SEND) ||
-			    (uint32_t)wqe > max_len || (!zero_copy && (uint32_t)wqe > cap))
+			if (wqe - QP_WQE_SIMPLE > max_len || (!zero_copy && (uint32_t)wqe > cap))
 				break;
 			bytes += (uint32_t)wqe;
 			kept++;
-			if (unlikely(ss == db_slot))
-				qp_regs_clear_in_service(&sq->regs, db);
 			qp_slot_complete(ss, (uint32_t)wqe, QP_ST_OK); /* A1 */
 		}
 		if (k != got)
 			qp_rq_count(&rq->ad.no_buffer, k - got);
 	}
-	if (k == 0)
-		return 0;
 	if (got != 0)
 		qp_rq_count(&rq->ad.serviced, got);
+	if (k == 0)
+		return 0;
 	ad->sent += k;
 	ad->sent_bytes += bytes;
 	ad->kept += zero_copy ? kept : k;

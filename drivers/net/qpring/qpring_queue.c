@@ -159,6 +159,18 @@ qpring_rxq_drain(struct qpring_rxq *rxq)
 	rxq->head = 0;
 }
 
+/* A send queue that is not running has no free slot: a burst on it finds
+ * none (the slots are parked too, so a reclaim finds none either).
+ */
+static void
+qpring_txq_park_indexes(struct qpring_txq *txq)
+{
+	qp_hwq_park(txq->hw);
+	txq->tail = 0;
+	txq->clean = -(uint32_t)txq->nb_desc;
+	txq->multi_until = 0;
+}
+
 static void
 qpring_txq_drain(struct qpring_txq *txq)
 {
@@ -178,10 +190,7 @@ qpring_txq_drain(struct qpring_txq *txq)
 	for (i = 0; i < txq->nb_desc; i++)
 		txq->hw->slots[i].cookie = 0; /* stale, reclaimed already */
 	qpring_hwq_release_bufs(txq->hw, txq->nb_desc);
-	qp_hwq_park(txq->hw);
-	txq->tail = 0;
-	txq->clean = 0;
-	txq->multi_until = 0;
+	qpring_txq_park_indexes(txq);
 }
 
 /* ------------------------------------------------------------ receive filter */
@@ -512,6 +521,7 @@ qpring_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->port = p;
 	txq->max_frame = (uint32_t)dev->data->mtu + QPRING_FRAME_OVERHEAD;
 	txq->deferred_start = conf != NULL && conf->tx_deferred_start;
+	qpring_txq_park_indexes(txq);
 	txq->offloads = dev->data->dev_conf.txmode.offloads | (conf != NULL ? conf->offloads : 0);
 	txq->fast_free = !!(txq->offloads & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE);
 	txq->tx_ol = !!(txq->offloads & QPRING_TX_OFFLOAD_HW);

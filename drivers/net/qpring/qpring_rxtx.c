@@ -140,6 +140,61 @@ qpring_txo_flags(const struct qpring_txq *txq, const struct rte_mbuf *m)
 	return w;
 }
 
+/* The WQE word of a send WQE of one buffer and no offload, less its length. */
+#define QP_WQE_SEND_1 ((uint64_t)1 << 48 | (uint64_t)QP_WQE_F_SEND << 32)
+
+/*
+ * Post the common WQEs (one buffer, within the MTU, no offload) of @pkts
+ * into consecutive slots from @s, at most @n, stopping at the first frame
+ * that is not common. Returns how many it posted; adds their bytes.
+ */
+static __rte_always_inline uint32_t
+qpring_tx_post_run(struct qp_slot *restrict s, struct rte_mbuf *const *restrict pkts, uint32_t n,
+		   uint32_t max_len, uint64_t *bytes)
+{
+	struct rte_mbuf *const *restrict p = pkts;
+	struct rte_mbuf *const *const pend = pkts + n;
+	uint64_t b = 0;
+
+	for (; p != pend; p++, s++) {
+		const struct rte_mbuf *m = *p;
+		const uint32_t len = m->pkt_len;
+
+		if (unlikely(len - RTE_ETHER_HDR_LEN > max_len || m->nb_segs != 1))
+			break;
+		s->addr = rte_pktmbuf_mtod(m, uintptr_t);
+		s->cookie = (uintptr_t)m;
+		s->wqe_word = QP_WQE_SEND_1 | len;
+		/* Relaxed: published by the doorbell's release (R1). */
+		__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
+		b += len;
+	}
+	*bytes += b;
+	return (uint32_t)(p - pkts);
+}
+
+/*
+ * A send WQE that is not the common one: a chained frame (up to QP_MAX_SEGS
+ * buffers), send offloads, or a frame to refuse (shorter than an Ethernet
+ * header, over the MTU, too many buffers: freed, returns -1, counted by the
+ * caller). Posts it into @s (the @tail-th slot) otherwise.
+ */
+static __rte_noinline int
+qpring_tx_post_slow(struct qpring_txq *txq, struct qp_slot *s, struct rte_mbuf *m, uint32_t tail,
+		    uint32_t max_len)
+{
+	if (m->pkt_len - RTE_ETHER_HDR_LEN > max_len || m->nb_segs > QP_MAX_SEGS) {
+		rte_pktmbuf_free(m);
+		return -1;
+	}
+	if (m->nb_segs != 1)
+		txq->multi_until = tail + 1; /* a chain among the slots before it */
+	qp_slot_post(s, rte_pktmbuf_mtod(m, uintptr_t), m->pkt_len, (uintptr_t)m,
+		     txq->tx_ol ? QP_WQE_F_SEND | qpring_txo_flags(txq, m) : QP_WQE_F_SEND,
+		     m->nb_segs);
+	return 0;
+}
+
 /*
  * Reclaim completed send slots in ring order from txq->clean, at most @max,
  * stopping at the first slot the adapter still owns (D1): each becomes the
@@ -160,10 +215,11 @@ qpring_tx_reclaim(struct qpring_txq *txq, uint32_t max)
 	 */
 	const enum qpring_free how = !txq->fast_free ? QPRING_FREE_ANY :
 		(int32_t)(start - txq->multi_until) >= 0 ? QPRING_FREE_BULK : QPRING_FREE_FAST;
+	const struct qp_slot *const ring_end = slots + mask + 1;
+	const struct qp_slot *s = &slots[start & mask];
 	uint32_t clean, k = 0;
 
-	for (clean = start; clean != end; clean++) {
-		const struct qp_slot *s = &slots[clean & mask];
+	for (clean = start; clean != end; clean++, s = unlikely(s + 1 == ring_end) ? slots : s + 1) {
 		uint64_t ck;
 
 		if (QP_RES_IND(qp_slot_result(s)) != QP_IND_DONE) /* D1 */
@@ -218,29 +274,28 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **restrict pkts, uint16
 		room = size - (tail - txq->clean);
 	}
 	n = RTE_MIN((uint32_t)nb_pkts, room);
-	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-		struct qp_slot *s = &slots[tail & mask];
-		const uint32_t len = m->pkt_len;
-		const uint16_t segs = m->nb_segs;
+	for (i = 0; i < n;) {
+		/* A run of common WQEs into slots that do not wrap. */
+		const uint32_t idx = tail & mask;
+		const uint32_t run = RTE_MIN(n - i, size - idx);
+		uint32_t k = tx_ol ? 0 : qpring_tx_post_run(&slots[idx], &pkts[i], run, max_len,
+							     &bytes);
 
-		/* Shorter than an Ethernet header, over the MTU or too many
-		 * buffers: consumed and counted, never sent.
-		 */
-		if (unlikely(len - RTE_ETHER_HDR_LEN > max_len || segs > QP_MAX_SEGS)) {
-			rte_pktmbuf_free(m);
-			bad++;
+		tail += k;
+		i += k;
+		if (k == run)
 			continue;
+		/* The frame that stopped it: a chain, offloads, or refused. */
+		if (qpring_tx_post_slow(txq, &slots[tail & mask], pkts[i], tail, max_len) != 0) {
+			bad++;
+		} else {
+			bytes += pkts[i]->pkt_len;
+			tail++;
 		}
-		if (unlikely(segs != 1))
-			txq->multi_until = tail + 1;
-		qp_slot_post(s, rte_pktmbuf_mtod(m, uintptr_t), len, (uintptr_t)m,
-			     unlikely(tx_ol) ? QP_WQE_F_SEND | qpring_txo_flags(txq, m) :
-					       QP_WQE_F_SEND, segs);
-		bytes += len;
-		last = s;
-		tail++;
+		i++;
 	}
+	if (tail != txq->tail)
+		last = &slots[(tail - 1) & mask];
 	if (unlikely(n < nb_pkts))
 		txq->c[QP_TXC_RING_FULL]++; /* the next slot is not completed yet */
 	if (likely(last != NULL)) {
@@ -263,7 +318,7 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **restrict pkts, uint16
 	    (last != NULL || n < nb_pkts || unlikely(qp_adapter_has_work(txq->hw))) &&
 	    qpring_adapter_trylock(txq->hw)) {
 		const struct qp_adapter_q *ad = &txq->hw->ad;
-		int all_handed_over;
+		int all_handed_over, all_mine;
 
 		if (v == QPRING_TX_WIRE)
 			qpring_wire_of(txq->port)->tx(txq, UINT32_MAX);
@@ -276,9 +331,22 @@ qpring_tx_common(struct qpring_txq *txq, struct rte_mbuf **restrict pkts, uint16
 		 */
 		all_handed_over = zero_copy && ad->head == tail && ad->done_head == tail &&
 				  ad->kept == txq->kept_seen;
+		/* Copy mode, every WQE up to the tail completed, none older
+		 * outstanding, and this burst's frames all posted, single: they
+		 * are exactly pkts[0..n), which go back in one bulk put without
+		 * a walk over the slots.
+		 */
+		all_mine = !zero_copy && ad->head == tail && ad->done_head == tail &&
+			   txq->clean == tail - n && bad == 0 && txq->fast_free &&
+			   (int32_t)(txq->clean - txq->multi_until) >= 0;
 		qpring_adapter_unlock(txq->hw);
 		if (all_handed_over) {
 			txq->c[QP_TXC_REAPED] += tail - txq->clean;
+			txq->clean = tail;
+		} else if (all_mine) {
+			/* MBUF_FAST_FREE: one pool, refcnt 1, direct. */
+			rte_mempool_put_bulk(pkts[0]->pool, (void **)pkts, n);
+			txq->c[QP_TXC_REAPED] += n;
 			txq->clean = tail;
 		} else {
 			qpring_tx_reclaim(txq, UINT32_MAX);
@@ -441,13 +509,23 @@ qpring_wb_apply(const struct qpring_rxq *rxq, struct rte_mbuf *m, const struct q
  * slot is lost. @wb: the port asked for receive offloads (write-back).
  */
 static __rte_always_inline uint16_t
-qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts, int wb)
+qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, uint16_t nb_pkts,
+		      int wb)
 {
-	struct qp_slot *slots = rxq->hw->slots;
+	struct qp_slot *restrict const slots = rxq->hw->slots;
 	struct rte_mbuf *fresh[QPRING_RX_CHUNK];
 	uint64_t res[QPRING_RX_CHUNK];
 	struct qp_slot *last = NULL;
 	const uint32_t mask = rxq->mask;
+	const struct qp_slot *const end = slots + mask + 1;
+	/* An ordinary pktmbuf pool keeps each buffer right behind its mbuf:
+	 * a posted buffer's address and capacity are known without loading
+	 * the mbuf's header, which is cold here.
+	 */
+	const int flat = rxq->flat_pool;
+	const uint32_t buf_off = rxq->buf_off;
+	const uint64_t wqe_word = (uint64_t)rxq->buf_cap | (uint64_t)QP_WQE_F_RECV << 32 |
+				  (uint64_t)1 << 48;
 	uint32_t head = rxq->head;
 	uint32_t posted = 0, errors = 0;
 	uint64_t bytes = 0;
@@ -459,20 +537,19 @@ qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t n
 		/* Never more than the ring: a scan that wrapped would see the
 		 * same completed slots twice.
 		 */
-		uint32_t want = RTE_MIN(RTE_MIN((uint32_t)(nb_pkts - scanned), QPRING_RX_CHUNK),
-					mask + 1);
+		const uint32_t want = RTE_MIN(RTE_MIN((uint32_t)(nb_pkts - scanned),
+						      QPRING_RX_CHUNK), mask + 1);
+		struct qp_slot *s = &slots[head & mask];
 		uint32_t k, j;
 
-		for (k = 0; k < want; k++) {
-			const struct qp_slot *ps = &slots[(head + k) & mask];
-
-			res[k] = qp_slot_result(ps); /* D1: length, status, indicator */
+		for (k = 0; k < want; k++, s = unlikely(s + 1 == end) ? slots : s + 1) {
+			res[k] = qp_slot_result(s); /* D1: length, status, indicator */
 			if (QP_RES_IND(res[k]) != QP_IND_DONE)
 				break;
 			/* The buffer's mbuf header was last touched a ring ago:
 			 * start loading it while the rest of the ring is scanned.
 			 */
-			rte_prefetch0((const void *)(uintptr_t)ps->cookie);
+			rte_prefetch0((const void *)(uintptr_t)s->cookie);
 		}
 		if (k == 0)
 			break;
@@ -483,8 +560,8 @@ qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t n
 			rxq->c[QP_RXC_NOMBUF] += k;
 			break;
 		}
-		for (j = 0; j < k; j++) {
-			struct qp_slot *s = &slots[(head + j) & mask];
+		s = &slots[head & mask];
+		for (j = 0; j < k; j++, last = s, s = unlikely(s + 1 == end) ? slots : s + 1) {
 			struct rte_mbuf *m = (struct rte_mbuf *)(uintptr_t)s->cookie;
 			struct rte_mbuf *nm = fresh[j];
 			const uint32_t len = QP_RES_LEN(res[j]);
@@ -493,8 +570,18 @@ qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t n
 
 			if (wb && (st & QP_ST_F_WB))
 				qpring_wb_read(s, &w); /* before the WQE overwrites it */
-			qpring_rx_post(rxq, s, nm);
-			last = s;
+			/* The fresh buffer into the slot (the WQE), then the
+			 * indicator, published by the doorbell (R1).
+			 */
+			if (likely(flat)) {
+				s->addr = (uintptr_t)nm + buf_off;
+				s->cookie = (uintptr_t)nm;
+				s->wqe_word = wqe_word;
+				__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED),
+						 __ATOMIC_RELAXED);
+			} else {
+				qpring_rx_post(rxq, s, nm);
+			}
 			if (unlikely((st & QP_ST_MASK) != QP_ST_OK)) {
 				/* An error, or a slot given back unused (skip). */
 				rte_pktmbuf_free(m);
@@ -518,10 +605,89 @@ qpring_rx_copy_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t n
 	return out;
 }
 
+/*
+ * The common receive burst, copy mode: a run of completions that are done,
+ * OK and carry no write-back, over slots that do not wrap. Each buffer goes
+ * out with its frame, and a fresh one from @fresh takes its slot (with
+ * @flat, at a fixed offset from its mbuf). Returns how many.
+ */
+static __rte_always_inline uint32_t
+qpring_rx_copy_run(const struct qpring_rxq *rxq, struct qp_slot *restrict s,
+		   struct rte_mbuf **restrict pkts, struct rte_mbuf *const *restrict fresh,
+		   uint32_t n, uint64_t *bytes)
+{
+	const uint32_t buf_off = rxq->buf_off;
+	const uint64_t wqe_word = (uint64_t)rxq->buf_cap | (uint64_t)QP_WQE_F_RECV << 32 |
+				  (uint64_t)1 << 48;
+	struct rte_mbuf **restrict p = pkts;
+	struct rte_mbuf **const pend = pkts + n;
+	struct rte_mbuf *const *restrict f = fresh;
+	uint64_t b = 0;
+
+	for (; p != pend; p++, f++, s++) {
+		const uint64_t r = qp_slot_result(s); /* D1 */
+		struct rte_mbuf *m, *nm;
+
+		if (unlikely(r >> 32 != (uint64_t)QP_IND_DONE << 16))
+			break;
+		m = (struct rte_mbuf *)(uintptr_t)s->cookie;
+		nm = *f;
+		s->addr = (uintptr_t)nm + buf_off;
+		s->cookie = (uintptr_t)nm;
+		s->wqe_word = wqe_word;
+		/* Relaxed: published by the doorbell's release (R1). */
+		__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
+		qpring_rx_rearm(rxq, m, QP_RES_LEN(r));
+		*p = m;
+		b += QP_RES_LEN(r);
+	}
+	*bytes += b;
+	return (uint32_t)(p - pkts);
+}
+
 static uint16_t
 qpring_rx_copy(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return qpring_rx_copy_common(q, pkts, nb_pkts, 0);
+	struct qpring_rxq *rxq = q;
+	struct qp_slot *const slots = rxq->hw->slots;
+	struct rte_mbuf *fresh[QPRING_RX_CHUNK];
+	const uint32_t mask = rxq->mask, head = rxq->head;
+	const uint32_t want = RTE_MIN(RTE_MIN((uint32_t)nb_pkts, QPRING_RX_CHUNK), mask + 1);
+	uint32_t n = 0, k;
+	uint64_t bytes = 0;
+
+	if (unlikely(rxq->kick))
+		qpring_cable_kick(rxq->port);
+	/* Nothing waiting: no allocation. */
+	if (!qp_slot_is_done(&slots[head & mask])) /* D1 */
+		return 0;
+	/* The rarer cases take the general burst: buffers not at a fixed
+	 * offset, more than one chunk, or a pool short of a chunk.
+	 */
+	if (unlikely(!rxq->flat_pool || want < nb_pkts ||
+		     rte_mempool_get_bulk(rxq->mp, (void **)fresh, want) != 0))
+		return qpring_rx_copy_common(rxq, pkts, nb_pkts, 0);
+	while (n < want) {
+		const uint32_t idx = (head + n) & mask;
+		const uint32_t run = RTE_MIN(want - n, mask + 1 - idx);
+
+		k = qpring_rx_copy_run(rxq, &slots[idx], &pkts[n], &fresh[n], run, &bytes);
+		n += k;
+		if (k != run)
+			break;
+	}
+	if (n != want)
+		rte_mempool_put_bulk(rxq->mp, (void **)&fresh[n], want - n);
+	if (n != 0)
+		qpring_rx_publish(rxq, &slots[(head + n - 1) & mask], head + n, n, (uint16_t)n,
+				  bytes, 0);
+	/* A slot that stopped the run with something other than a fresh
+	 * frame (an error, a skip) is for the general burst, next call or
+	 * now if there is room.
+	 */
+	if (n < nb_pkts && qp_slot_is_done(&slots[(head + n) & mask]))
+		n += qpring_rx_copy_common(rxq, pkts + n, (uint16_t)(nb_pkts - n), 0);
+	return (uint16_t)n;
 }
 
 static uint16_t
@@ -566,6 +732,25 @@ qpring_rx_linearize(struct qpring_rxq *rxq, struct rte_mbuf *m)
 	return nm;
 }
 
+/* Linearise the chained frames among @pkts[0..n) (or drop and count
+ * them); returns how many frames are left, in order.
+ */
+static __rte_noinline uint16_t
+qpring_rx_unchain(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i, out = 0;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (m->nb_segs != 1)
+			m = qpring_rx_linearize(rxq, m);
+		if (m != NULL)
+			pkts[out++] = m;
+	}
+	return out;
+}
+
 /*
  * Receive burst, zero copy. A receive WQE is a credit: no buffer, only the
  * right to receive one frame; the adapter hands the sender's mbuf over
@@ -573,79 +758,134 @@ qpring_rx_linearize(struct qpring_rxq *rxq, struct rte_mbuf *m)
  * mbufs, and post fresh credits into exactly those slots: no mempool
  * operation at all.
  */
-static __rte_always_inline uint16_t
-qpring_rx_zc_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, uint16_t nb_pkts,
-		    int wb)
+/* The rarer completions of a zero-copy receive slot: an error, a slot
+ * given back unused, or a write-back to apply. Re-posts the credit; returns
+ * the frame's mbuf or NULL (freed and counted in *errors).
+ */
+static __rte_noinline struct rte_mbuf *
+qpring_rx_zc_slow(struct qpring_rxq *rxq, struct qp_slot *s, uint64_t r, uint32_t *errors)
 {
-	struct qp_slot *restrict const slots = rxq->hw->slots;
-	struct qp_slot *last = NULL;
-	const uint32_t mask = rxq->mask, head = rxq->head;
-	const uint32_t lim = RTE_MIN((uint32_t)nb_pkts, mask + 1);
-	const uint16_t port_id = rxq->port_id;
-	const uint8_t scatter = rxq->scatter;
-	uint32_t n, errors = 0;
-	uint64_t bytes = 0;
-	uint16_t out = 0;
+	struct rte_mbuf *m = (struct rte_mbuf *)(uintptr_t)s->cookie;
+	const uint16_t st = QP_RES_STATUS(r);
+	struct qpring_wb w;
 
-	if (unlikely(rxq->kick))
-		qpring_cable_kick(rxq->port);
-	for (n = 0; n < lim; n++) {
-		struct qp_slot *s = &slots[(head + n) & mask];
+	if (st & QP_ST_F_WB)
+		qpring_wb_read(s, &w); /* before the WQE overwrites it */
+	qpring_rx_post_credit(s);
+	if ((st & QP_ST_MASK) != QP_ST_OK) {
+		if (m != NULL)
+			rte_pktmbuf_free(m);
+		*errors += (st & QP_ST_MASK) != QP_ST_SKIP;
+		return NULL;
+	}
+	m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
+	m->packet_type = 0;
+	m->port = rxq->port_id;
+	if (st & QP_ST_F_WB)
+		qpring_wb_apply(rxq, m, &w);
+	return m;
+}
+
+/*
+ * Harvest the common zero-copy completions (done, status OK, nothing
+ * written back) of at most @n consecutive slots from @s: take each frame's
+ * mbuf, post a fresh credit (the cookie cleared, for the adapter puts the
+ * next frame's mbuf there, and the indicator; the WQE's other fields are
+ * the credit's already). Stops at the first other slot. Returns how many.
+ */
+static __rte_always_inline uint32_t
+qpring_rx_zc_run(struct qp_slot *restrict s, struct rte_mbuf **restrict pkts, uint32_t n,
+		 uint16_t port_id, uint64_t *bytes, uint16_t *segs)
+{
+	struct rte_mbuf **restrict p = pkts;
+	struct rte_mbuf **const pend = pkts + n;
+	uint64_t b = 0;
+	uint16_t sg = 0;
+
+	for (; p != pend; p++, s++) {
 		const uint64_t r = qp_slot_result(s); /* D1 */
-		const uint16_t st = QP_RES_STATUS(r);
 		struct rte_mbuf *m;
-		struct qpring_wb w;
 
-		if (QP_RES_IND(r) != QP_IND_DONE)
+		if (unlikely(r >> 32 != (uint64_t)QP_IND_DONE << 16))
 			break;
 		m = (struct rte_mbuf *)(uintptr_t)s->cookie;
-		/* A fresh credit: the cookie cleared (the adapter puts the next
-		 * frame's mbuf there) and the indicator; the WQE's other
-		 * fields are the credit's already, unless a write-back went
-		 * over them.
+		s->cookie = 0;
+		__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
+		/* The sender's mbuf, chain and lengths intact; a chain goes
+		 * back to the caller to check (receive scatter).
 		 */
-		if (wb && (st & QP_ST_F_WB)) {
-			qpring_wb_read(s, &w);
-			qpring_rx_post_credit(s);
-		} else {
-			s->cookie = 0;
-			__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
-		}
-		last = s;
-		if (unlikely((st & QP_ST_MASK) != QP_ST_OK)) {
-			if (m != NULL)
-				rte_pktmbuf_free(m);
-			errors += (st & QP_ST_MASK) != QP_ST_SKIP;
-			continue;
-		}
-		/* The sender's mbuf, chain and lengths intact. */
 		m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
 		m->packet_type = 0;
 		m->port = port_id;
-		if (wb && (st & QP_ST_F_WB))
-			qpring_wb_apply(rxq, m, &w);
-		if (unlikely(m->nb_segs > 1) && !scatter) {
-			m = qpring_rx_linearize(rxq, m);
-			if (m == NULL)
-				continue;
-		}
-		bytes += QP_RES_LEN(r);
-		pkts[out++] = m;
+		sg |= m->nb_segs;
+		*p = m;
+		b += QP_RES_LEN(r);
 	}
-	qpring_rx_publish(rxq, last, head + n, n, out, bytes, errors);
+	*bytes += b;
+	*segs |= sg;
+	return (uint32_t)(p - pkts);
+}
+
+static __rte_always_inline uint16_t
+qpring_rx_zc_common(struct qpring_rxq *rxq, struct rte_mbuf **restrict pkts, uint16_t nb_pkts)
+{
+	struct qp_slot *restrict const slots = rxq->hw->slots;
+	const uint32_t mask = rxq->mask, head = rxq->head;
+	const uint32_t lim = RTE_MIN((uint32_t)nb_pkts, mask + 1);
+	uint32_t n = 0, errors = 0;
+	uint64_t bytes = 0;
+	uint16_t out = 0, segs = 0;
+
+	if (unlikely(rxq->kick))
+		qpring_cable_kick(rxq->port);
+	while (n < lim) {
+		const uint32_t idx = (head + n) & mask;
+		const uint32_t run = RTE_MIN(lim - n, mask + 1 - idx);
+		const uint32_t k = qpring_rx_zc_run(&slots[idx], &pkts[out], run, rxq->port_id,
+						    &bytes, &segs);
+		struct qp_slot *s;
+		struct rte_mbuf *m;
+		uint64_t r;
+
+		n += k;
+		out = (uint16_t)(out + k);
+		if (k == run)
+			continue;
+		/* The slot that stopped it: not done yet, or a rarer one. */
+		s = &slots[(head + n) & mask];
+		r = qp_slot_result(s); /* D1 */
+		if (QP_RES_IND(r) != QP_IND_DONE)
+			break;
+		n++;
+		m = qpring_rx_zc_slow(rxq, s, r, &errors);
+		if (m != NULL) {
+			bytes += QP_RES_LEN(r);
+			segs |= m->nb_segs;
+			pkts[out++] = m;
+		}
+	}
+	/* Chained frames for a queue without receive scatter: linearised
+	 * (rare; a chain has nb_segs > 1, so some bit above bit 0 is set).
+	 */
+	if (unlikely(segs > 1) && !rxq->scatter)
+		out = qpring_rx_unchain(rxq, pkts, out);
+	if (n != 0)
+		qpring_rx_publish(rxq, &slots[(head + n - 1) & mask], head + n, n, out, bytes,
+				  errors);
 	return out;
 }
 
 static uint16_t
 qpring_rx_zc(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return qpring_rx_zc_common(q, pkts, nb_pkts, 0);
+	return qpring_rx_zc_common(q, pkts, nb_pkts);
 }
 
 static uint16_t
 qpring_rx_zc_ol(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return qpring_rx_zc_common(q, pkts, nb_pkts, 1);
+	/* The write-back flag sends each slot the slow way. */
+	return qpring_rx_zc_common(q, pkts, nb_pkts);
 }
 
 /*
