@@ -43,7 +43,7 @@
 #define QPRING_XP_MEM_DEFAULT 256u
 #define QPRING_XP_MEM_MIN     4u
 #define QPRING_XP_MEM_MAX     65536u
-#define QPRING_XP_BUFS_MAX    (1u << 20)
+#define QPRING_XP_BUFS_MAX    1048576u
 
 static const char *const valid_arguments[] = {
 	QPRING_ARG_MAC,
