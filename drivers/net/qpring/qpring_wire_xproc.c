@@ -735,20 +735,25 @@ xp_pump(struct xp_port *x, unsigned int max)
 static void
 xp_advertise(struct xp_port *x)
 {
+	uint8_t enc[QP_XPROC_MSG_MAX];
 	struct qp_xproc_msg m;
 
 	if (x->state != XP_OPEN || !x->p->started)
 		return;
 	if (x->our_up) {
+		/* New settings: the message differs from the last one sent. */
 		qp_xproc_msg_init(&m, QP_XPROC_RXPORT);
-		if (xp_rxport_build(x, &m.u.rxport) == 0 &&
-		    memcmp(&m.u.rxport, &x->sent, sizeof(x->sent)) != 0) {
-			if (xp_send(x, &m) != 0) {
-				xp_conn_drop(x, XP_RETRY_MS);
-				return;
-			}
-			x->sent = m.u.rxport;
+		m.hdr.seq = x->ch.tx_seq;
+		if (xp_rxport_build(x, &m.u.rxport) != 0 ||
+		    qp_xproc_encode(&m, enc, sizeof(enc), NULL, 0) != x->sent_len ||
+		    memcmp(enc + QP_XPROC_HDR_LEN, x->sent + QP_XPROC_HDR_LEN,
+			   (size_t)x->sent_len - QP_XPROC_HDR_LEN) == 0)
+			return;
+		if (xp_send(x, &m) != 0) {
+			xp_conn_drop(x, XP_RETRY_MS);
+			return;
 		}
+		memcpy(x->sent, enc, sizeof(enc));
 		return;
 	}
 	if (!xp_rx_ready(x))
@@ -756,11 +761,12 @@ xp_advertise(struct xp_port *x)
 	qp_xproc_msg_init(&m, QP_XPROC_RXPORT);
 	if (xp_rxport_build(x, &m.u.rxport) != 0)
 		return;
+	m.hdr.seq = x->ch.tx_seq;
+	x->sent_len = qp_xproc_encode(&m, x->sent, sizeof(x->sent), NULL, 0);
 	if (xp_send(x, &m) != 0 || xp_send_state(x, QP_XPROC_UP, x->epoch) != 0) {
 		xp_conn_drop(x, XP_RETRY_MS);
 		return;
 	}
-	x->sent = m.u.rxport;
 	x->our_up = 1;
 	xp_link_refresh(x);
 }

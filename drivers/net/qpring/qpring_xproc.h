@@ -141,7 +141,8 @@ struct xp_port {
 					 * DOWN_ACK not received) */
 	uint8_t closing;
 	uint8_t logged_retry;           /* a connect error was logged */
-	struct qp_xproc_rxport sent;    /* the RXPORT last sent */
+	uint8_t sent[QP_XPROC_MSG_MAX]; /* the RXPORT last sent, as sent */
+	int sent_len;
 	uint64_t connects, drops, refusals;
 	uint32_t pools_kept;            /* pools the application still held at release:
 					 * the region stays mapped */

@@ -232,7 +232,7 @@ xp_rxq_setup(struct rte_eth_dev *dev, struct qpring_rxq *rxq, struct rte_mempool
 	xq = rte_zmalloc_socket("qpring_xp_rxq", sizeof(*xq), RTE_CACHE_LINE_SIZE, socket);
 	if (xq == NULL)
 		return -ENOMEM;
-	xq->shadow = rte_zmalloc_socket("qpring_xp_shadow", sizeof(xq->shadow[0]) * nb,
+	xq->shadow = rte_zmalloc_socket("qpring_xp_shadow", sizeof(struct rte_mbuf *) * nb,
 					RTE_CACHE_LINE_SIZE, socket);
 	if (xq->shadow == NULL) {
 		ret = -ENOMEM;
@@ -356,7 +356,7 @@ xp_rxq_fill(struct qpring_rxq *rxq)
 		QPRING_LOG(ERR, "port %u rxq %u: pool %s cannot supply %u buffers to post (%u "
 			   "available)", rxq->port_id, rxq->queue_id, xq->mp->name, n,
 			   rte_mempool_avail_count(xq->mp));
-		memset(xq->shadow, 0, sizeof(xq->shadow[0]) * n);
+		memset(xq->shadow, 0, sizeof(struct rte_mbuf *) * n);
 		return -ENOMEM;
 	}
 	/* The registers as the driver means them, whatever the ring held. */
@@ -749,13 +749,20 @@ xp_rx_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	return out;
 }
 
-/* The port's bursts: scatter if any queue may receive a frame in parts. */
+/* The port's bursts: scatter if any queue may receive a frame in parts.
+ * An empty ring (the common poll) costs a few loads: the slot at the
+ * harvest point, and whether a recovery is asked for.
+ */
 static uint16_t
 xp_rx_any(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	const struct qpring_rxq *rxq = q;
+	const struct xp_rxq *xq = rxq->wire_q;
 
-	if (((const struct xp_rxq *)rxq->wire_q)->scatter)
+	if (QP_RES_IND(qp_slot_result(&rxq->hw->slots[rxq->head & rxq->mask])) != QP_IND_DONE &&
+	    likely(__atomic_load_n(&xq->reset_req, __ATOMIC_RELAXED) == xq->reset_done))
+		return 0; /* D1: nothing completed yet */
+	if (xq->scatter)
 		return xp_rx_scatter(q, pkts, nb_pkts);
 	return xp_rx_burst(q, pkts, nb_pkts);
 }
