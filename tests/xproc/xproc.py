@@ -282,6 +282,16 @@ def case_rss():
           % sum(counts))
     check(echo.get("hashed") == echo.get("rx"),
           "every frame carries its RSS hash (%s of %s)" % (echo.get("hashed"), echo.get("rx")))
+    # New receive settings while running reach the sending process: the
+    # echo side points its whole RETA at queue 3 after 20000 frames.
+    path = sock_path("reta")
+    e, s = pair_run(path, path, 200000, 128,
+                    extra_echo=["--rxq", "4", "--rss", "--reta-after", "20000"])
+    check_exact(e, s, 200000, "RSS, RETA changed while running")
+    qs = [kv(l) for l in e.lines if l.startswith("QUEUE")]
+    late = [int(q.get("late", "-1")) for q in qs]
+    check(len(late) == 4 and late[0] == late[1] == late[2] == 0 and late[3] > 0,
+          "from 100 ms after the change every frame lands in queue 3: late %s" % late)
 
 
 def kill_cycles(survivor_role, cycles):

@@ -66,6 +66,7 @@ static uint64_t count = 100000, window = 256;
 static uint32_t frame_size = 64, cycles = 1, nb_rxq = 1, desc = 512;
 static double duration = 30, link_timeout = 15, rate;
 static int rss, scatter;
+static uint64_t reta_after; /* echo: after this many frames, RETA to the last queue */
 static struct rte_mempool *pool, *rx_pool;
 static uint16_t port;
 
@@ -346,13 +347,32 @@ run_echo(void)
 {
 	struct rte_mbuf *b[BURST];
 	uint64_t echoed = 0, rx = 0, foreign = 0, hashed = 0, perq[MAX_RXQ] = { 0 };
-	uint64_t tx_drop = 0, chained = 0;
-	double end = now_s() + duration;
+	uint64_t tx_drop = 0, chained = 0, late[MAX_RXQ] = { 0 };
+	double end = now_s() + duration, changed = 0;
 	int stop = 0, was_up = 0;
 	uint16_t q;
 
 	while (!stop && !stop_req && now_s() < end) {
 		int up = link_up();
+
+		if (reta_after != 0 && changed == 0 && rx >= reta_after) {
+			/* New receive settings while running: every RETA entry
+			 * names the last queue. The peer has them within 10 ms;
+			 * frames from 100 ms on must all land there.
+			 */
+			struct rte_eth_rss_reta_entry64 r[2];
+			unsigned int i;
+
+			memset(r, 0, sizeof(r));
+			for (i = 0; i < 128; i++) {
+				r[i / 64].mask |= 1ull << (i % 64);
+				r[i / 64].reta[i % 64] = (uint16_t)(nb_rxq - 1);
+			}
+			if (rte_eth_dev_rss_reta_update(port, r, 128) != 0)
+				say("ERROR reta update");
+			changed = now_s();
+			say("RETA all to queue %u at rx=%" PRIu64, nb_rxq - 1, rx);
+		}
 
 		if (up != was_up)
 			say("%s t=%.3f", up ? "UP" : "DOWN", now_s());
@@ -362,6 +382,8 @@ run_echo(void)
 
 			rx += n;
 			perq[q] += n;
+			if (changed != 0 && now_s() > changed + 0.1)
+				late[q] += n;
 			for (i = 0; i < n; i++) {
 				const struct payload *pl = parse(b[i]);
 
@@ -391,7 +413,7 @@ run_echo(void)
 	    " hashed=%" PRIu64 " chained=%" PRIu64 " stopped=%d", rx, echoed, tx_drop, foreign,
 	    hashed, chained, stop);
 	for (q = 0; q < nb_rxq; q++)
-		say("QUEUE q=%u rx=%" PRIu64, q, perq[q]);
+		say("QUEUE q=%u rx=%" PRIu64 " late=%" PRIu64, q, perq[q], late[q]);
 	return 0;
 }
 
@@ -644,7 +666,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: xproc_port [EAL options] -- --mode echo|send|soak|idle|blast|sink "
 		"[--count N] [--window N] [--size BYTES] [--duration S] [--cycles C] [--rxq N] "
-		"[--rss] [--scatter] [--desc N] [--link-timeout S] [--rate PPS]\n");
+		"[--rss] [--scatter] [--reta-after N] [--desc N] [--link-timeout S] [--rate PPS]\n");
 }
 
 static int
@@ -660,6 +682,7 @@ parse_args(int argc, char **argv)
 		{ "rxq", required_argument, NULL, 'q' },
 		{ "rss", no_argument, NULL, 'r' },
 		{ "scatter", no_argument, NULL, 'S' },
+		{ "reta-after", required_argument, NULL, 'T' },
 		{ "desc", required_argument, NULL, 'D' },
 		{ "link-timeout", required_argument, NULL, 'l' },
 		{ "rate", required_argument, NULL, 'R' },
@@ -678,6 +701,7 @@ parse_args(int argc, char **argv)
 		case 'q': nb_rxq = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'r': rss = 1; break;
 		case 'S': scatter = 1; break;
+		case 'T': reta_after = strtoull(optarg, NULL, 10); break;
 		case 'D': desc = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'l': link_timeout = strtod(optarg, NULL); break;
 		case 'R': rate = strtod(optarg, NULL); break;

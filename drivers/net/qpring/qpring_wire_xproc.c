@@ -52,7 +52,7 @@
 #define XP_TICK_MS       10u    /* the control alarm's period */
 #define XP_RETRY_MS      100u   /* client: next connect when no server listens */
 #define XP_RETRY_SLOW_MS 1000u  /* client: after a refusal or a configuration error */
-#define XP_HELLO_MS      2000u  /* a connection's HELLO must come by then */
+#define XP_HELLO_MS      5000u  /* a connection's HELLO must come by then */
 #define XP_ACK_MS        1500u  /* DOWN_ACK must come by then (the peer may
 				 * wait up to QPRING_QUIESCE_MS for its adapters) */
 #define XP_WHY_LEN       256u
