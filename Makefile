@@ -6,14 +6,23 @@ MESON_OPTS ?=
 TEST_OPTS ?=
 # Memory checkers (see fuzz/README.md): build directories and budget.
 ASAN_BUILD ?= build-asan
+# ThreadSanitizer run of the two-lcore tests (tests/tsan/README.md).
+TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 VG_BUILD ?= build-vg
 FUZZ_SECONDS ?= 60
 SANITIZERS ?= 1
 # What the checkers need beyond scripts/install-deps.sh's list.
-CHECKER_PKGS = clang libclang-rt-14-dev valgrind
+CHECKER_PKGS = clang libclang-rt-14-dev valgrind libtsan2
+# What `make lint` needs.
+LINT_PKGS = cppcheck clang-tidy
+# `make lint` records its result here, as one test named lint
+# (scripts/test-summary.py --record); SUMMARY_EXTRA=$(LINT_LOG) counts it in
+# `make test`'s line (.ci/run does this).
+LINT_LOG = $(BUILD)/lint-testlog.json
+SUMMARY_EXTRA ?=
 
-.PHONY: all deps build demo test clean
+.PHONY: all deps build demo test lint clean
 
 all: build
 
@@ -31,8 +40,9 @@ demo: deps build
 	@sh scripts/demo.sh $(BUILD)
 
 # The suite of $(BUILD) (valgrind run of the demo included), then, unless
-# SANITIZERS=0, the same suite built with ASan+UBSan and the bounded fuzzing
-# runs; one summary line over all of them.
+# SANITIZERS=0, the same suite built with ASan+UBSan, the two-lcore tests
+# built with TSan and the bounded fuzzing runs; one summary line over all of
+# them (and over SUMMARY_EXTRA's logs, e.g. $(LINT_LOG)).
 test: test-deps build
 	@rm -f $(BUILD)/meson-logs/testlog.json
 	-@meson test -C $(BUILD) --print-errorlogs $(TEST_OPTS) > $(BUILD)/test-output.txt 2>&1; \
@@ -40,12 +50,24 @@ test: test-deps build
 		grep -q '^ *[0-9][0-9]*/[0-9][0-9]* ' $(BUILD)/test-output.txt || cat $(BUILD)/test-output.txt
 ifneq ($(SANITIZERS),0)
 	-@sh tests/asan/run.sh $(ASAN_BUILD) $(BUILD)
+	-@sh tests/tsan/run.sh $(TSAN_BUILD) $(BUILD)
 	-@QPRING_FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run-suite.sh $(FUZZ_BUILD) $(BUILD)
 	@python3 scripts/test-summary.py $(BUILD)/meson-logs/testlog.json \
-		asan=$(ASAN_BUILD)/meson-logs/testlog.json fuzz=$(FUZZ_BUILD)/meson-logs/testlog.json
+		asan=$(ASAN_BUILD)/meson-logs/testlog.json tsan=$(TSAN_BUILD)/meson-logs/testlog.json \
+		fuzz=$(FUZZ_BUILD)/meson-logs/testlog.json $(SUMMARY_EXTRA)
 else
-	@python3 scripts/test-summary.py $(BUILD)/meson-logs/testlog.json
+	@python3 scripts/test-summary.py $(BUILD)/meson-logs/testlog.json $(SUMMARY_EXTRA)
 endif
+
+# cppcheck and clang-tidy over the driver (scripts/lint.sh; needs the
+# configured $(BUILD) for its compile database). Prints the findings and a
+# verdict, records it in $(LINT_LOG), fails on findings.
+lint: $(BUILD)/build.ninja
+	@QPRING_EXTRA_PKGS="$(QPRING_EXTRA_PKGS) $(LINT_PKGS)" sh scripts/install-deps.sh
+	@rm -f $(LINT_LOG); rc=0; \
+		sh scripts/lint.sh $(BUILD) > $(BUILD)/lint-output.txt 2>&1 || rc=$$?; \
+		sed 's/^/lint: /' $(BUILD)/lint-output.txt; \
+		python3 scripts/test-summary.py --record lint $$rc $(BUILD)/lint-output.txt $(LINT_LOG)
 
 clean:
 	rm -rf $(BUILD)
@@ -75,12 +97,14 @@ bench: build
 bench-quick: build
 	python3 bench/run.py --build $(BUILD) --quick
 
-# Memory checkers (fuzz/README.md). `make test` runs the first two and, as a
-# test of $(BUILD), the valgrind run.
+# Memory checkers (fuzz/README.md). `make test` runs the first three and, as
+# a test of $(BUILD), the valgrind run.
 #   test-asan  the suite built with -fsanitize=address,undefined ($(ASAN_BUILD))
+#   test-tsan  the two-lcore tests built with -fsanitize=thread ($(TSAN_BUILD),
+#              tests/tsan/README.md)
 #   fuzz       the libFuzzer targets, FUZZ_SECONDS each ($(FUZZ_BUILD), clang)
 #   valgrind   the demo configuration under memcheck ($(VG_BUILD), -O2 -g)
-.PHONY: test-deps test-asan fuzz valgrind
+.PHONY: test-deps test-asan test-tsan fuzz valgrind
 
 test-deps:
 	@QPRING_EXTRA_PKGS="$(QPRING_EXTRA_PKGS) $(CHECKER_PKGS)" sh scripts/install-deps.sh
@@ -88,6 +112,10 @@ test-deps:
 test-asan: test-deps build
 	-@sh tests/asan/run.sh $(ASAN_BUILD) $(BUILD)
 	@python3 scripts/test-summary.py asan=$(ASAN_BUILD)/meson-logs/testlog.json
+
+test-tsan: test-deps build
+	-@sh tests/tsan/run.sh $(TSAN_BUILD) $(BUILD)
+	@python3 scripts/test-summary.py tsan=$(TSAN_BUILD)/meson-logs/testlog.json
 
 fuzz: test-deps build
 	-@QPRING_FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run-suite.sh $(FUZZ_BUILD) $(BUILD)

@@ -4,11 +4,16 @@
 meson's testlog.json files and exit 1 if any test failed (or none ran).
 
 usage: test-summary.py [[LABEL=]TESTLOG ...]
+       test-summary.py --record NAME STATUS OUTPUT TESTLOG
   default: build/meson-logs/testlog.json
   LABEL    prefixes the names of that log's tests in the 'failed:' lines
            (asan=build-asan/meson-logs/testlog.json -> 'failed: asan: ...')
 A log that does not exist (its build or set-up failed, so no test ran)
 counts as one failed test.
+--record writes TESTLOG in meson's format for one check run outside meson
+(`make lint`): test NAME, passed if STATUS is 0, skipped if 77, failed
+otherwise, with the text of file OUTPUT as its output; it prints
+'NAME: passed|skipped|FAILED (exit STATUS)' and exits 1 if it failed.
 Before the summary, each failed test's last lines of output are printed,
 with the tail of every log file its FAIL lines name ("(log PATH)"), so that
 a CI transcript that keeps only its end still shows why.
@@ -66,7 +71,34 @@ def read(label, path, counts, failed_names):
             explain(prefix + r.get("name", "?"), r)
 
 
+def record(name, status, output, testlog):
+    """One testlog.json line for a check run outside meson."""
+    try:
+        rc = int(status)
+    except ValueError:
+        rc = 1
+    try:
+        with open(output, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError as e:
+        text = f"test-summary: no output: {e}\n"
+        rc = rc or 1
+    result = "OK" if rc == 0 else "SKIP" if rc == 77 else "FAIL"
+    with open(testlog, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"name": name, "result": result, "returncode": rc,
+                            "stdout": text}) + "\n")
+    verdict = {"OK": "passed", "SKIP": "skipped"}.get(result, f"FAILED (exit {rc})")
+    print(f"{name}: {verdict}")
+    return 1 if result == "FAIL" else 0
+
+
 def main(argv):
+    if argv and argv[0] == "--record":
+        if len(argv) != 5:
+            print("usage: test-summary.py --record NAME STATUS OUTPUT TESTLOG",
+                  file=sys.stderr)
+            return 2
+        return record(*argv[1:])
     logs = argv or ["build/meson-logs/testlog.json"]
     counts = {"passed": 0, "failed": 0, "skipped": 0}
     failed_names = []

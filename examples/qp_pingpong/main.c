@@ -7,9 +7,12 @@
  *
  * Port "ping" sends requests on queue pair i, each carrying the TSC at send
  * time; port "pong", cabled to it (peer=), answers every request on the same
- * queue pair i. A frame sent on QP i's send queue lands in QP i's receive
- * queue of the other port, so each QP is an independent channel: the example
- * checks that every answer comes back on the QP its request left from.
+ * queue pair i. The receiving port picks the receive queue; both ports are
+ * created with rxq_map=same, so a frame sent on QP i's send queue lands in
+ * QP i's receive queue of the other port and each QP is an independent
+ * channel: the example checks that every answer comes back on the QP its
+ * request left from. (Without rxq_map=same, and without RSS, every frame
+ * would land in receive queue 0.)
  *
  * Usage: qp_pingpong [EAL options] -- [--qps N] [--count N] [--burst N]
  *                                     [--desc N] [--len BYTES]
@@ -507,9 +510,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "qp_pingpong: mbuf pool: %s\n", rte_strerror(rte_errno));
 		goto out_lat;
 	}
-	ret = create_port(PING_NAME, "", &ping_port);
+	ret = create_port(PING_NAME, "rxq_map=same", &ping_port);
 	if (ret == 0)
-		ret = create_port(PONG_NAME, "peer=" PING_NAME, &pong_port);
+		ret = create_port(PONG_NAME, "peer=" PING_NAME ",rxq_map=same", &pong_port);
 	if (ret == 0)
 		ret = start_port(ping_port);
 	if (ret == 0)

@@ -83,7 +83,8 @@ harvest(uint16_t port, struct as_flow *fl, uint32_t n)
 /*
  * Port b receives with intr_conf.rxq = 1; a sends (inline: delivered inside
  * its tx burst; service: by lcore 1 while lcore 0 sleeps in epoll). Queue 0
- * is watched through EAL's epoll, queue 1 by reading its eventfd.
+ * is watched through EAL's epoll, queue 1 by reading its eventfd. b has
+ * rxq_map=same (b picks the queue): what a sends on queue q wakes b's queue q.
  */
 static void
 rx_interrupts(const char *mode)
@@ -102,7 +103,7 @@ rx_interrupts(const char *mode)
 	QPT_CASE(name);
 	memset(&conf, 0, sizeof(conf));
 	conf.intr_conf.rxq = 1;
-	snprintf(args, sizeof(args), "adapter=%s", mode);
+	snprintf(args, sizeof(args), "adapter=%s,rxq_map=same", mode);
 	b = as_port("net_qpring_ib", args, NB_QP, RING, pool, &conf);
 	snprintf(args, sizeof(args), "peer=net_qpring_ib,adapter=%s", mode);
 	a = as_port("net_qpring_ia", args, NB_QP, RING, pool, NULL);
@@ -294,9 +295,11 @@ lsc(void)
 /* ------------------------------------------------------------ monitor */
 
 /*
- * The monitor condition is the indicator of the next receive slot the
- * driver harvests: it reads POSTED while the slot waits for a frame, and
- * the callback says "do not sleep" exactly when it reads DONE. Followed
+ * The monitor condition is the result word of the next receive slot the
+ * driver harvests (its length, status and indicator, the one word the
+ * adapter stores to complete it): its indicator reads POSTED while the
+ * slot waits for a frame, and the callback says "do not sleep" exactly
+ * when the indicator reads DONE, whatever the length and status. Followed
  * twice around the ring.
  */
 static void
@@ -308,7 +311,7 @@ monitor(void)
 	uint32_t step, v, aborts = 0;
 	uint16_t port;
 
-	QPT_CASE("monitor address: the indicator of the next slot to harvest");
+	QPT_CASE("monitor address: the result word of the next slot to harvest");
 	port = as_port("net_qpring_mon", "adapter=manual", 1, SMALL, pool, NULL);
 	as_start(port);
 	as_flow_init(&fl, 0, 0, 1);
@@ -316,29 +319,35 @@ monitor(void)
 	REQUIRE(rte_eth_get_monitor_addr(port, 0, &pmc) == 0, "get_monitor_addr");
 	REQUIRE(pmc.fn != NULL, "no callback");
 	for (v = 0; v <= UINT16_MAX; v++)
-		aborts += pmc.fn(v, pmc.opaque) == -1;
+		aborts += pmc.fn(QP_RES(v * 7u, v & 3u, v), pmc.opaque) == -1;
 	CHECK_EQ(aborts, 1);
-	CHECK_EQ(pmc.fn(QP_IND_DONE, pmc.opaque), -1);
-	CHECK_EQ(pmc.fn(QP_IND_POSTED, pmc.opaque), 0);
+	CHECK_EQ(pmc.fn(QP_RES(0, 0, QP_IND_DONE), pmc.opaque), -1);
+	CHECK_EQ(pmc.fn(QP_RES(1518, QP_ST_ERROR, QP_IND_DONE), pmc.opaque), -1);
+	CHECK_EQ(pmc.fn(QP_RES(0, 0, QP_IND_POSTED), pmc.opaque), 0);
+	/* Only the indicator counts: DONE in the length or status bits is not. */
+	CHECK_EQ(pmc.fn(QP_RES(QP_IND_DONE, QP_IND_DONE, QP_IND_POSTED), pmc.opaque), 0);
 
 	for (step = 0; step < 2 * SMALL + 3; step++) {
 		struct rte_pmd_qpring_regs r = qpt_regs(port, 0, RTE_PMD_QPRING_RQ);
-		uint16_t ind;
+		uint64_t w;
 
 		memset(&pmc, 0, sizeof(pmc));
 		CHECK_EQ(rte_eth_get_monitor_addr(port, 0, &pmc), 0);
 		CHECK_EQ(r.driver_index, step);
-		CHECK_EQ((uintptr_t)pmc.addr, qpt_slot_va(&r, r.driver_index) + 30);
-		CHECK_EQ(pmc.size, sizeof(uint16_t));
-		ind = __atomic_load_n((const uint16_t *)pmc.addr, __ATOMIC_ACQUIRE);
-		CHECK_EQ(ind, QP_IND_POSTED);
-		CHECK_EQ(pmc.fn(ind, pmc.opaque), 0);
+		/* The result word: bytes 24..31 of the slot (qp_slot.h). */
+		CHECK_EQ((uintptr_t)pmc.addr, qpt_slot_va(&r, r.driver_index) + 24);
+		CHECK_EQ(pmc.size, sizeof(uint64_t));
+		w = __atomic_load_n((const uint64_t *)pmc.addr, __ATOMIC_ACQUIRE);
+		CHECK_EQ(QP_RES_IND(w), QP_IND_POSTED);
+		CHECK_EQ(pmc.fn(w, pmc.opaque), 0);
 
 		CHECK_EQ(as_send(port, 0, pool, 0, step, 1), 1);
 		CHECK_EQ(rte_pmd_qpring_adapter_poll(port, UINT32_MAX), 1);
-		ind = __atomic_load_n((const uint16_t *)pmc.addr, __ATOMIC_ACQUIRE);
-		CHECK_EQ(ind, QP_IND_DONE);
-		CHECK_EQ(pmc.fn(ind, pmc.opaque), -1);
+		w = __atomic_load_n((const uint64_t *)pmc.addr, __ATOMIC_ACQUIRE);
+		CHECK_EQ(QP_RES_IND(w), QP_IND_DONE);
+		CHECK_EQ(QP_RES_STATUS(w) & QP_ST_MASK, QP_ST_OK);
+		CHECK_EQ(QP_RES_LEN(w), as_len(step));
+		CHECK_EQ(pmc.fn(w, pmc.opaque), -1);
 		harvest(port, &fl, 1);
 	}
 	CHECK_EQ(fl.got, 2 * SMALL + 3);

@@ -183,6 +183,27 @@ check_copy_mode(const char *an, const char *bn, int zero_copy)
 	stop(b);
 }
 
+/*
+ * rxq_map: the loopback port @name receives what its send queue 1 sends on
+ * receive queue 1 (@same) or on receive queue 0 (rxq_map=rss with RSS off,
+ * the default), and nothing on the other queue.
+ */
+static void
+check_rxq_map(const char *name, int same)
+{
+	uint16_t p = port_of(name), want = same ? 1 : 0;
+	unsigned int bad = 0, got;
+
+	CHECK(qpt_start(p, 2, RING, mp) == 0, "start of port %u with 2 queue pairs", p);
+	CHECK_EQ(qpt_send(p, 1, mp, N, LEN, NULL, 500), N);
+	got = qpt_recv(p, want, N + CTL_BURST, LEN, 500, &bad);
+	CHECK(got == N && bad == 0, "%s: rx queue %u got %u of %u frames, %u bad", name, want,
+	      got, N, bad);
+	got = qpt_recv(p, !want, N + CTL_BURST, LEN, 500, &bad);
+	CHECK(got == 0, "%s: rx queue %u got %u frames", name, !want, got);
+	stop(p);
+}
+
 static void
 check_mac(const char *name, const char *mac)
 {
@@ -239,6 +260,8 @@ main(void)
 		{ "net_qpring_j", "copy=1,adapter=inline", 1, NULL, NULL },
 		{ "net_qpring_k", "adapter=manual,copy=1,mac=02:00:00:00:00:0a,peer=net_qpring_j",
 		  1, NULL, NULL },
+		{ "net_qpring_qs", "rxq_map=same", 1, NULL, NULL },
+		{ "net_qpring_qr", "rxq_map=rss", 1, NULL, NULL },
 	};
 	static const struct dcase reject[] = {
 		/* unknown key, key without value */
@@ -303,6 +326,12 @@ main(void)
 		{ "net_qpring_r33", "seed=0", 0, "seed=0", "from 1" },
 		{ "net_qpring_r34", "peer=net_qpring_lo2,tx_pcap=/nonexistent/x.pcap", 0,
 		  "peer", "choose one" },
+		/* receive queue selection */
+		{ "net_qpring_r39", "rxq_map=none", 0, "rxq_map=none", "expected rss or same" },
+		{ "net_qpring_r40", "rxq_map", 0, "rxq_map=(none)", "expected rss or same" },
+		{ "net_qpring_r41", "rxq_map=SAME", 0, "rxq_map=SAME", "expected rss or same" },
+		{ "net_qpring_r42", "rxq_map=same,rxq_map=rss", 0, "rxq_map=same,rxq_map=rss",
+		  "more than once" },
 	};
 	struct dcase too_long = { "net_qpring_r29", NULL, 0, "peer=net_qpring_",
 				  "name of another net_qpring" };
@@ -345,7 +374,11 @@ main(void)
 	check_mac("net_qpring_m3", "02:66:77:88:99:aa");
 	check_mac("net_qpring_k", "02:00:00:00:00:0a");
 	check_default_macs();
-	QPT_CASE("copy=0 cable exchanges buffers, copy=1 copies");
+	QPT_CASE("rxq_map=same: send queue 1 into receive queue 1; rxq_map=rss: into queue 0");
+	check_rxq_map("net_qpring_qs", 1);
+	check_rxq_map("net_qpring_qr", 0);
+	check_rxq_map("net_qpring_lo", 0);
+	QPT_CASE("copy=0 cable hands the sent mbuf over, copy=1 copies");
 	check_wire("net_qpring_z0", "net_qpring_z1", 0);
 	check_copy_mode("net_qpring_z0", "net_qpring_z1", 1);
 	check_copy_mode("net_qpring_a", "net_qpring_b", 0);

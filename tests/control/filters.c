@@ -91,8 +91,12 @@ test_filters(void)
 		{ 0, 1, { 1, 0, 1, 1, 1 } },
 		{ 1, 1, { 1, 1, 1, 1, 1 } },
 	};
+	/* The receiver b picks the queue: rxq_map=same keeps the frames sent on
+	 * queue q on its queue q, so each queue's filter drops are counted apart.
+	 */
 	uint16_t a = qpt_probe("net_qpring_fa", "");
-	uint16_t b = qpt_probe("net_qpring_fb", "peer=net_qpring_fa,mac=02:00:00:00:0b:01");
+	uint16_t b = qpt_probe("net_qpring_fb",
+			       "peer=net_qpring_fa,mac=02:00:00:00:0b:01,rxq_map=same");
 	struct rte_ether_addr d[D_NR], old, now;
 	unsigned int i, k;
 	char what[128];

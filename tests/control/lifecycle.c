@@ -271,8 +271,9 @@ test_flush_at_stop(void)
 }
 
 /*
- * Close with frames still in the rings, on a copying and a buffer-exchanging
- * cable: every mbuf returns to its pool and every memzone is freed.
+ * Close with frames still in the rings, on a copying and a zero-copy cable
+ * (zero copy: the frames waiting in receive slots are the senders' mbufs):
+ * every mbuf returns to its pool and every memzone is freed.
  */
 static void
 test_close_in_flight(const char *an, const char *bn, const char *b_args, int zero_copy)
@@ -307,7 +308,10 @@ test_close_in_flight(const char *an, const char *bn, const char *b_args, int zer
 static void
 test_reset(void)
 {
-	uint16_t l = qpt_probe("net_qpring_rl", ""), a = qpt_probe("net_qpring_ra", "");
+	/* rxq_map=same: the loopback port (its own receiver) keeps frames sent
+	 * on queue 1 on its receive queue 1, so both queue pairs carry traffic.
+	 */
+	uint16_t l = qpt_probe("net_qpring_rl", "rxq_map=same"), a = qpt_probe("net_qpring_ra", "");
 	uint16_t b = qpt_probe("net_qpring_rb", "peer=net_qpring_ra");
 	unsigned int bad;
 	uint32_t n;

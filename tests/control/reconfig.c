@@ -4,6 +4,11 @@
 /*
  * Queue pairs on request: more and fewer QPs by reconfiguration, queue set-up while the port
  * runs, deferred start, ring sizes, the maximum, and every queue's memzone freed on release.
+ *
+ * Every port here is its own receiver (loopback) and is probed with rxq_map=same: the
+ * receiving port then delivers what send queue i sends into its receive queue i, so each
+ * queue pair's traffic (and a stopped receive queue's effect on its own send queue) is
+ * checked apart. The default mapping (all into queue 0) is tests/ethdev/traffic.c's.
  */
 #include "ctl.h"
 
@@ -123,7 +128,7 @@ static void
 test_more_qps(void)
 {
 	static const uint16_t steps[] = { 1, 4, 2, 8, 1 };
-	uint16_t port = qpt_probe("net_qpring_qp", "");
+	uint16_t port = qpt_probe("net_qpring_qp", "rxq_map=same");
 	unsigned int i;
 	uint16_t q;
 
@@ -140,7 +145,7 @@ test_more_qps(void)
 static void
 test_runtime_setup(void)
 {
-	uint16_t port = qpt_probe("net_qpring_rt", "");
+	uint16_t port = qpt_probe("net_qpring_rt", "rxq_map=same");
 	struct rte_eth_dev_info info;
 	unsigned int in_use;
 	unsigned int bad;
@@ -202,7 +207,7 @@ test_runtime_setup(void)
 static void
 test_deferred(void)
 {
-	uint16_t port = qpt_probe("net_qpring_df", "");
+	uint16_t port = qpt_probe("net_qpring_df", "rxq_map=same");
 	struct rte_eth_rxconf rxc;
 	struct rte_eth_txconf txc;
 	struct rte_eth_conf conf;
@@ -370,7 +375,7 @@ test_ring_sizes(void)
 static void
 test_max_qps(void)
 {
-	uint16_t port = qpt_probe("net_qpring_mx", "");
+	uint16_t port = qpt_probe("net_qpring_mx", "rxq_map=same");
 	struct rte_eth_dev_info info;
 	struct rte_eth_conf conf;
 	struct rte_eth_stats st;

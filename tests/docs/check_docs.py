@@ -71,10 +71,19 @@ FEATURE_MAP = {
     "Allmulticast mode": ["op:allmulticast_enable", "op:allmulticast_disable"],
     "Unicast MAC filter": ["op:mac_addr_set", "op:mac_addr_add", "op:mac_addr_remove"],
     "Multicast MAC filter": ["op:set_mc_addr_list"],
-    "RSS hash": ["op:rss_hash_conf_get"],
+    "RSS hash": ["op:rss_hash_conf_get", "offload:RTE_ETH_RX_OFFLOAD_RSS_HASH"],
     "RSS key update": ["op:rss_hash_update"],
     "RSS reta update": ["op:reta_update", "op:reta_query"],
     "VLAN filter": ["op:vlan_filter_set"],
+    "VLAN offload": ["offload:RTE_ETH_RX_OFFLOAD_VLAN_STRIP",
+                     "offload:RTE_ETH_TX_OFFLOAD_VLAN_INSERT"],
+    "L3 checksum offload": ["offload:RTE_ETH_RX_OFFLOAD_IPV4_CKSUM",
+                            "offload:RTE_ETH_TX_OFFLOAD_IPV4_CKSUM"],
+    "L4 checksum offload": ["offload:RTE_ETH_RX_OFFLOAD_UDP_CKSUM",
+                            "offload:RTE_ETH_RX_OFFLOAD_TCP_CKSUM",
+                            "offload:RTE_ETH_TX_OFFLOAD_UDP_CKSUM",
+                            "offload:RTE_ETH_TX_OFFLOAD_TCP_CKSUM"],
+    "Packet type parsing": ["op:dev_supported_ptypes_get", "op:dev_ptypes_set"],
     "Flow control": ["op:flow_ctrl_get", "op:flow_ctrl_set"],
     "Traffic manager": ["op:tm_ops_get"],
     "FEC": ["op:fec_get", "op:fec_set"],
@@ -164,8 +173,25 @@ class Code:
         self.ethdev = "\n".join(v for k, v in self.files.items() if k.endswith(".c"))
         self.all = "\n".join(self.files.values())
         self.defines = {}
-        for m in re.finditer(r"^#define\s+(\w+)\s+(.+?)\s*$", self.all, flags=re.M):
+        # A definition may go on over lines ending in a backslash.
+        joined = re.sub(r"\\\n", " ", self.all)
+        for m in re.finditer(r"^#define\s+(\w+)\s+(.+?)\s*$", joined, flags=re.M):
             self.defines.setdefault(m.group(1), m.group(2))
+        # Enumerators, as names for value(): enum x { A = 0, B, C };
+        for m in re.finditer(r"\benum\s+\w*\s*\{([^}]*)\}", self.all):
+            nxt = 0
+            for item in m.group(1).split(","):
+                item = item.strip()
+                e = re.fullmatch(r"(\w+)(?:\s*=\s*(.+))?", item, flags=re.S)
+                if not e:
+                    continue
+                if e.group(2) is not None:
+                    try:
+                        nxt = self.value(e.group(2))
+                    except ValueError:
+                        continue
+                self.defines.setdefault(e.group(1), str(nxt))
+                nxt += 1
 
     def value(self, expr):
         """Evaluate a small integer expression made of #defines and literals."""
@@ -205,6 +231,45 @@ class Code:
             out.append((tok, key))
         return out
 
+    def param_shapes(self):
+        """{key: shape} from RTE_PMD_REGISTER_PARAM_STRING, e.g. {"rxq_map": "rss|same"}."""
+        m = re.search(r"RTE_PMD_REGISTER_PARAM_STRING\(\s*net_qpring\s*,(.*?)\);", self.ethdev,
+                      flags=re.S)
+        out = {}
+        if not m:
+            return out
+        for mac, lit in re.findall(r"\b(QPRING_ARG_\w+)\s*\"=([^\"]*)\"", m.group(1)):
+            out[self.defines.get(mac, "").strip('"')] = lit.strip()
+        return out
+
+    def keyword_devargs(self):
+        """{key: (words, default word)} for the devargs whose value is one of a few
+        words (the param string shows w1|w2|...): the words each handler accepts
+        (strcmp(value, "w") == 0 ... = CONSTANT), and the word of the field's
+        value in qpring_probe()'s initialiser (0 when it sets none)."""
+        out = {}
+        defaults = self.probe_defaults()
+        for key, shape in self.param_shapes().items():
+            if not re.fullmatch(r"[a-z]+(\|[a-z]+)+", shape):
+                continue
+            mac = next((k for k, v in self.defines.items() if v == '"%s"' % key), None)
+            call = re.search(r"rte_kvargs_process\(\s*kv\s*,\s*%s\s*,\s*(\w+)\s*,\s*&a->(\w+)"
+                             % re.escape(mac or "?"), self.ethdev)
+            if not call:
+                raise ValueError(f"devarg {key}: no rte_kvargs_process() handler parsed")
+            body = c_block(self.ethdev, r"\n%s\([^)]*\)\s*\{" % re.escape(call.group(1)))
+            words = {}
+            for w, const in re.findall(r"strcmp\(\s*value\s*,\s*\"(\w+)\"\s*\)\s*==\s*0\s*\)"
+                                       r"\s*\{?\s*\*\w+\s*=\s*(\w+)\s*;", body or ""):
+                words[w] = self.value(const)
+            if sorted(words) != sorted(shape.split("|")):
+                raise ValueError(f"devarg {key}: handler accepts {sorted(words)}, "
+                                 f"param string says {shape}")
+            dflt = self.value(defaults.get(call.group(2), "0"))
+            names = [w for w, v in words.items() if v == dflt]
+            out[key] = (shape.split("|"), names[0] if names else "?")
+        return out
+
     def num_ranges(self):
         """{macro: (min, max)} for devargs parsed by qpring_parse_num()."""
         out = {}
@@ -234,6 +299,17 @@ class Code:
             raise ValueError("no qpring_ops initialiser in the driver")
         return set(re.findall(r"\.(\w+)\s*=", body))
 
+    def expand(self, expr):
+        """@expr with the driver's own macros (QPRING_*, QP_*) replaced by their
+        definitions, e.g. an offload capability built from QPRING_RX_OFFLOAD_WB."""
+        for _ in range(10):
+            new = re.sub(r"\b(QPRING_\w+|QP_\w+)\b",
+                         lambda m: "(%s)" % self.defines.get(m.group(1), m.group(1)), expr)
+            if new == expr:
+                break
+            expr = new
+        return expr
+
     def markers(self):
         have = {"op:" + o for o in self.ops()}
         e = self.ethdev
@@ -243,10 +319,10 @@ class Code:
         for capa in re.findall(r"RTE_ETH_DEV_CAPA_\w+", e):
             have.add("capa:" + capa)
         m = re.search(r"rx_offload_capa\s*=([^;]*);", e)
-        for off in re.findall(r"RTE_ETH_RX_OFFLOAD_\w+", m.group(1) if m else ""):
+        for off in re.findall(r"RTE_ETH_RX_OFFLOAD_\w+", self.expand(m.group(1) if m else "")):
             have.add("offload:" + off)
         m = re.search(r"tx_offload_capa\s*=([^;]*);", e)
-        for off in re.findall(r"RTE_ETH_TX_OFFLOAD_\w+", m.group(1) if m else ""):
+        for off in re.findall(r"RTE_ETH_TX_OFFLOAD_\w+", self.expand(m.group(1) if m else "")):
             have.add("offload:" + off)
         if re.search(r"dev_flags\s*\|?=[^;]*RTE_ETH_DEV_INTR_LSC", e):
             have.add("flag:RTE_ETH_DEV_INTR_LSC")
@@ -340,6 +416,18 @@ def check_devargs(code, readme, rst):
     for k in keys:
         if k.startswith("fault_"):
             expect[k] = "0"
+    # Devargs that take one of a few words: each word documented, and the default.
+    for k, (words, dflt) in code.keyword_devargs().items():
+        if k in expect and expect[k] != dflt:
+            fail(f"devarg {k}: default {expect[k]} (qpring_probe()) but the handler maps "
+                 f"the initial value to {dflt}")
+        expect[k] = dflt
+        for doc, text, q in ((RST, items.get(k, ""), "``"), (README, rows.get(k, ""), "`")):
+            # As a literal each, or as the RST item's [w1|w2|...] list.
+            listed = {w for b in re.findall(r"\[([a-z|]+)\]", text) for w in b.split("|")}
+            missing = [w for w in words if f"{q}{w}{q}" not in text and w not in listed]
+            if text and missing:
+                fail(f"devarg {k}: values {', '.join(missing)} not shown in {doc}")
     for k, v in expect.items():
         if k not in keys:
             continue

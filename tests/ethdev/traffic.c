@@ -3,6 +3,11 @@
  */
 /* The data path through ethdev, counted exactly (stats, per-queue stats, xstats), with payload,
  * order and QP isolation checked end to end: loopback and cabled, copy=1 and copy=0.
+ *
+ * The receiving port picks the receive queue. Flows that check queue pairs apart (send
+ * queue i -> receive queue i) give the receiving port rxq_map=same; the flows without it
+ * check the default: every send queue delivers into receive queue 0, each sender's frames
+ * in order, interleaved with the other senders'.
  */
 #include "qpt.h"
 
@@ -59,6 +64,57 @@ start_port(int port)
 }
 
 /*
+ * Default mapping: receive everything waiting on receive queue 0 of @port,
+ * frames of the flows (dir, 0..nb_qp-1) interleaved: each flow's frames
+ * got[q].. in order and intact. Counts the rx calls that returned frames.
+ */
+static void
+drain_mixed(uint16_t port, uint16_t nb_qp, unsigned int dir, uint32_t *got, uint32_t *calls,
+	    uint32_t limit)
+{
+	struct rte_mbuf *rx[RX_BURST];
+	unsigned int polls = 0;
+
+	while (polls < POLL_BOUND) {
+		uint16_t n = rte_eth_rx_burst(port, 0, rx, RX_BURST), i;
+
+		if (n == 0) {
+			polls++;
+			continue;
+		}
+		(*calls)++;
+		for (i = 0; i < n; i++) {
+			uint32_t seq = ~0u, q, k;
+
+			/* Any length: the sequence number says which flow, then
+			 * the length and the position in that flow are checked.
+			 */
+			if (qpt_frame_check(rx[i], rx[i]->pkt_len, &seq) != 0 ||
+			    seq >> 24 != dir || (seq >> 16 & 0xff) >= nb_qp) {
+				CHECK(0, "port %u rq 0: frame of len %u, seq %#x: not one of the"
+				      " flows of dir %u", port, rx[i]->pkt_len, seq, dir);
+				continue;
+			}
+			q = seq >> 16 & 0xff;
+			k = seq & 0xffff;
+			CHECK(k == got[q] && k < limit && rx[i]->pkt_len == size_of(k),
+			      "port %u rq 0: flow %u frame %u (len %u) after %u of that flow",
+			      port, q, k, rx[i]->pkt_len, got[q]);
+			CHECK_EQ(rx[i]->port, port);
+			got[q] = k + 1;
+		}
+		qpt_free_all(rx, n);
+	}
+	/* The other receive queues get nothing. */
+	for (uint16_t q = 1; q < nb_qp; q++) {
+		uint16_t n = rte_eth_rx_burst(port, q, rx, RX_BURST);
+
+		CHECK(n == 0, "port %u rq %u: %u frames, want all on rq 0", port, q, n);
+		qpt_free_all(rx, n);
+	}
+}
+
+/*
  * Receive everything waiting on (port, q), expecting frames *got.. of flow
  * (dir, q) in order and intact. Counts the rx calls that returned frames
  * (each rings one receive doorbell).
@@ -98,6 +154,7 @@ drain_flow(uint16_t port, uint16_t q, unsigned int dir, uint32_t *got, uint32_t 
 struct flow_case {
 	const char *name;
 	uint8_t copy;
+	uint8_t same;       /* receiving ports have rxq_map=same: QP i -> QP i */
 	uint8_t cabled;     /* 0: one port in loopback; 1: two ports, both directions */
 	uint8_t interleave; /* receive after every round of sends (frames may exceed ring) */
 	uint16_t nb_qp;
@@ -107,16 +164,23 @@ struct flow_case {
 };
 
 static const struct flow_case flow_cases[] = {
-	{ "loopback copy=1 1 QP",          1, 0, 0, 1, 256, 200, 32 },
-	{ "loopback copy=0 1 QP",          0, 0, 0, 1, 256, 200, 32 },
-	{ "loopback copy=1 4 QPs",         1, 0, 0, 4, 128, 100, 16 },
-	{ "loopback copy=0 4 QPs",         0, 0, 0, 4, 128, 100, 16 },
-	{ "loopback copy=1 wraps the ring", 1, 0, 1, 2, 16, 300, 5 },
-	{ "loopback copy=0 wraps the ring", 0, 0, 1, 2, 16, 300, 5 },
-	{ "cabled copy=1 4 QPs",           1, 1, 0, 4, 128, 100, 32 },
-	{ "cabled copy=0 4 QPs",           0, 1, 0, 4, 128, 100, 7 },
-	{ "cabled copy=1 wraps the ring",  1, 1, 1, 4, 32, 250, 9 },
-	{ "cabled copy=0 wraps the ring",  0, 1, 1, 4, 32, 250, 9 },
+	{ "loopback copy=1 1 QP",                      1, 0, 0, 0, 1, 256, 200, 32 },
+	{ "loopback copy=0 1 QP",                      0, 0, 0, 0, 1, 256, 200, 32 },
+	{ "loopback copy=1 4 QPs, rxq_map=same",       1, 1, 0, 0, 4, 128, 100, 16 },
+	{ "loopback copy=0 4 QPs, rxq_map=same",       0, 1, 0, 0, 4, 128, 100, 16 },
+	{ "loopback copy=1 wraps the ring, rxq_map=same", 1, 1, 0, 1, 2, 16, 300, 5 },
+	{ "loopback copy=0 wraps the ring, rxq_map=same", 0, 1, 0, 1, 2, 16, 300, 5 },
+	{ "cabled copy=1 4 QPs, rxq_map=same",         1, 1, 1, 0, 4, 128, 100, 32 },
+	{ "cabled copy=0 4 QPs, rxq_map=same",         0, 1, 1, 0, 4, 128, 100, 7 },
+	{ "cabled copy=1 wraps the ring, rxq_map=same", 1, 1, 1, 1, 4, 32, 250, 9 },
+	{ "cabled copy=0 wraps the ring, rxq_map=same", 0, 1, 1, 1, 4, 32, 250, 9 },
+	/* Default mapping: 4 send queues into receive queue 0 (RSS off). */
+	{ "loopback copy=1 4 send queues into rq 0",   1, 0, 0, 1, 4, 128, 100, 16 },
+	{ "loopback copy=0 4 send queues into rq 0",   0, 0, 0, 1, 4, 128, 100, 16 },
+	{ "loopback copy=1 2 send queues into rq 0, wraps", 1, 0, 0, 1, 2, 16, 300, 5 },
+	{ "cabled copy=1 4 send queues into rq 0, wraps", 1, 0, 1, 1, 4, 32, 250, 7 },
+	{ "cabled copy=0 4 send queues into rq 0, wraps", 0, 0, 1, 1, 4, 32, 250, 7 },
+	{ "cabled copy=0 4 send queues into rq 0, all at once", 0, 0, 1, 0, 4, 128, 30, 7 },
 };
 
 /* The send side of a flow, exactly: stats, per-queue stats, xstats, registers. */
@@ -160,7 +224,10 @@ check_sender(uint16_t port, const struct flow_case *c, const uint32_t *tx_calls)
 	}
 }
 
-/* The receive side of a flow, every frame harvested. */
+/* The receive side of a flow, every frame harvested: with rxq_map=same,
+ * c->frames on each queue; by default, all of them on queue 0, none on the
+ * others.
+ */
 static void
 check_receiver(uint16_t port, const struct flow_case *c, const uint32_t *rx_calls)
 {
@@ -175,30 +242,35 @@ check_receiver(uint16_t port, const struct flow_case *c, const uint32_t *rx_call
 	CHECK_EQ(st.rx_nombuf, 0);
 	for (q = 0; q < c->nb_qp; q++) {
 		struct rte_pmd_qpring_regs r = qpt_regs(port, q, RTE_PMD_QPRING_RQ);
+		/* Frames this receive queue took. */
+		const uint32_t flows = c->same ? 1 : q == 0 ? c->nb_qp : 0;
+		const uint32_t frames = flows * c->frames;
 
-		CHECK_EQ(st.q_ipackets[q], c->frames);
-		CHECK_EQ(st.q_ibytes[q], bytes_of(c->frames));
+		CHECK_EQ(st.q_ipackets[q], frames);
+		CHECK_EQ(st.q_ibytes[q], flows * bytes_of(c->frames));
 		CHECK_EQ(st.q_errors[q], 0);
 		/* One doorbell for the initial fill, one per harvesting burst. */
 		CHECK_EQ(qpt_qxstat(port, "rx", q, "doorbells"), 1u + rx_calls[q]);
-		CHECK_EQ(qpt_qxstat(port, "rx", q, "wqes_posted"), (uint64_t)c->ring + c->frames);
-		CHECK_EQ(qpt_qxstat(port, "rx", q, "completions_reaped"), c->frames);
+		CHECK_EQ(qpt_qxstat(port, "rx", q, "wqes_posted"), (uint64_t)c->ring + frames);
+		CHECK_EQ(qpt_qxstat(port, "rx", q, "completions_reaped"), frames);
 		CHECK_EQ(qpt_qxstat(port, "rx", q, "mbuf_alloc_failures"), 0);
 		CHECK_EQ(qpt_qxstat(port, "rx", q, "error_completions"), 0);
 		CHECK_EQ(qpt_qxstat(port, "rx", q, "no_buffer_drops"), 0);
 		CHECK_EQ(qpt_qxstat(port, "rx", q, "oversize_drops"), 0);
 		CHECK_EQ(qpt_qxstat(port, "rx", q, "mac_filter_drops"), 0);
-		CHECK_EQ(qpt_qxstat(port, "rx", q, "adapter_completions"), c->frames);
+		CHECK_EQ(qpt_qxstat(port, "rx", q, "adapter_completions"), frames);
 		/* All re-posted; the doorbell names the last re-posted slot, not
-		 * yet filled again.
+		 * yet filled again (a queue that took nothing: the last slot of
+		 * the initial fill).
 		 */
 		CHECK_EQ(qpt_qxstat(port, "rx", q, "reg_pending"), c->ring);
 		CHECK_EQ(qpt_qxstat(port, "rx", q, "reg_in_service"), 1);
-		CHECK_EQ(qpt_qxstat(port, "rx", q, "reg_doorbell"), qpt_slot_va(&r, c->frames - 1u));
+		CHECK_EQ(qpt_qxstat(port, "rx", q, "reg_doorbell"),
+			 qpt_slot_va(&r, (frames != 0 ? frames : c->ring) - 1u));
 		CHECK_EQ(r.pending, c->ring);
 		CHECK_EQ(r.done_slots, 0);
-		CHECK_EQ(r.driver_index, c->frames);
-		CHECK_EQ(r.adapter_index, c->frames);
+		CHECK_EQ(r.driver_index, frames);
+		CHECK_EQ(r.adapter_index, frames);
 	}
 }
 
@@ -214,15 +286,20 @@ flow(const struct flow_case *c)
 
 	QPT_CASE(c->name);
 	REQUIRE(c->nb_qp <= 8, "table: at most 8 queue pairs");
-	REQUIRE(c->interleave || c->frames <= c->ring, "table: frames must fit the ring");
+	REQUIRE(c->interleave || c->frames * (c->same ? 1u : c->nb_qp) <= c->ring,
+		"table: frames must fit the ring");
+	REQUIRE(!c->interleave || c->burst * (c->same ? 1u : c->nb_qp) <= c->ring,
+		"table: a round must fit the ring");
+	/* Both ports receive (cabled: one direction each): both pick queues. */
 	if (c->cabled) {
-		snprintf(args, sizeof(args), "copy=%u", c->copy);
+		snprintf(args, sizeof(args), "copy=%u%s", c->copy, c->same ? ",rxq_map=same" : "");
 		port[1] = make_port(names[1], args, c->nb_qp, c->ring, pool);
-		snprintf(args, sizeof(args), "peer=%s,copy=%u", names[1], c->copy);
+		snprintf(args, sizeof(args), "peer=%s,copy=%u%s", names[1], c->copy,
+			 c->same ? ",rxq_map=same" : "");
 		port[0] = make_port(names[0], args, c->nb_qp, c->ring, pool);
 		start_port(port[1]);
 	} else {
-		snprintf(args, sizeof(args), "copy=%u", c->copy);
+		snprintf(args, sizeof(args), "copy=%u%s", c->copy, c->same ? ",rxq_map=same" : "");
 		port[0] = make_port(names[0], args, c->nb_qp, c->ring, pool);
 		port[1] = port[0];
 	}
@@ -257,7 +334,10 @@ flow(const struct flow_case *c)
 				tx_calls[dir][q]++;
 				more |= sent[q] < c->frames;
 			}
-			if (c->interleave)
+			if (c->interleave && !c->same)
+				drain_mixed(dst, c->nb_qp, dir, got[dir], &rx_calls[dir][0],
+					    c->frames);
+			else if (c->interleave)
 				for (q = 0; q < c->nb_qp; q++)
 					drain_flow(dst, q, dir, &got[dir][q], &rx_calls[dir][q],
 						   c->frames);
@@ -266,13 +346,19 @@ flow(const struct flow_case *c)
 			/* Nothing looped back to the sender: its receive queues
 			 * hold only what the other direction already brought.
 			 */
-			uint64_t before = dir == 0 ? 0 : c->frames;
+			for (q = 0; q < c->nb_qp; q++) {
+				uint64_t before = dir == 0 ? 0 :
+					c->same ? c->frames : q == 0 ? c->nb_qp * c->frames : 0;
 
-			for (q = 0; q < c->nb_qp; q++)
 				CHECK_EQ(qpt_qxstat(src, "rx", q, "adapter_completions"), before);
+			}
 		}
+		if (!c->same)
+			drain_mixed(dst, c->nb_qp, dir, got[dir], &rx_calls[dir][0], c->frames);
 		for (q = 0; q < c->nb_qp; q++) {
-			drain_flow(dst, q, dir, &got[dir][q], &rx_calls[dir][q], c->frames);
+			if (c->same)
+				drain_flow(dst, q, dir, &got[dir][q], &rx_calls[dir][q],
+					   c->frames);
 			CHECK(got[dir][q] == c->frames, "dir %u QP %u: received %u of %u", dir, q,
 			      got[dir][q], c->frames);
 		}
@@ -291,8 +377,14 @@ flow(const struct flow_case *c)
 
 /* ---------------------------------------------------- multi-segment frames */
 
+/*
+ * Chains of 3 segments: copy=1 gathers a chain into one posted buffer;
+ * copy=0 hands the sender's chain over, which a receive queue with
+ * RTE_ETH_RX_OFFLOAD_SCATTER takes as it is and one without it gets
+ * linearised into one buffer of its pool.
+ */
 static void
-multiseg(uint8_t copy)
+multiseg(uint8_t copy, uint8_t scatter)
 {
 	static const uint32_t lens[] = { 60, 64, 1500, 1518, 999 };
 	struct rte_mbuf *tx[RTE_DIM(lens)], *rx[RTE_DIM(lens)];
@@ -302,10 +394,23 @@ multiseg(uint8_t copy)
 	uint64_t bytes = 0;
 	int port;
 
-	snprintf(name, sizeof(name), "multi-segment frames, copy=%u", copy);
+	snprintf(name, sizeof(name), "multi-segment frames, copy=%u%s", copy,
+		 scatter ? ", Rx scatter" : "");
 	QPT_CASE(name);
 	snprintf(args, sizeof(args), "copy=%u", copy);
 	port = make_port("net_qpring_tm", args, 1, 64, pool);
+	if (scatter) {
+		struct rte_eth_conf conf;
+
+		memset(&conf, 0, sizeof(conf));
+		conf.rxmode.offloads = RTE_ETH_RX_OFFLOAD_SCATTER;
+		conf.txmode.offloads = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+		REQUIRE(rte_eth_dev_configure((uint16_t)port, 1, 1, &conf) == 0, "configure");
+		REQUIRE(rte_eth_rx_queue_setup((uint16_t)port, 0, 64, rte_socket_id(), NULL,
+					       pool) == 0, "rx setup");
+		REQUIRE(rte_eth_tx_queue_setup((uint16_t)port, 0, 64, rte_socket_id(), NULL) == 0,
+			"tx setup");
+	}
 	start_port(port);
 	for (i = 0; i < RTE_DIM(lens); i++) {
 		tx[i] = qpt_frame_segs(pool, 500 + i, lens[i], 3, NULL);
@@ -320,10 +425,7 @@ multiseg(uint8_t copy)
 
 		CHECK(qpt_frame_check(rx[i], lens[i], &seq) == 0 && seq == 500 + i,
 		      "frame %u: len %u seq %u", i, rx[i]->pkt_len, seq);
-		/* copy=1 gathers the chain into one posted buffer; copy=0 hands
-		 * the sender's chain over as it is.
-		 */
-		CHECK_EQ(rx[i]->nb_segs, copy ? 1 : 3);
+		CHECK_EQ(rx[i]->nb_segs, !copy && scatter ? 3 : 1);
 	}
 	qpt_free_all(rx, got);
 	rte_eth_stats_get((uint16_t)port, &st);
@@ -344,9 +446,10 @@ multiseg(uint8_t copy)
  * come from their own pool: with the inline adapter a send burst hands every
  * buffer back before it returns, so the send pool is whole again after each
  * burst: single-segment frames, chains of 3 and a mix in one burst. With
- * copy=0 the buffers that come back are the receiver's (a different pool):
- * each must go back to its own pool, which the in-use counts of both pools
- * show. Every frame arrives intact.
+ * copy=0 the send buffers are handed over to the receiver (none comes back
+ * to the sender): they wait in the receive slots until received, and go
+ * back to their own pool when the application frees them, which the
+ * in-use counts of both pools show. Every frame arrives intact.
  */
 static void
 fast_free(uint8_t copy)
@@ -396,6 +499,14 @@ fast_free(uint8_t copy)
 			/* Every send buffer is back in its pool already. */
 			CHECK(qpt_in_use(txp) == 0, "round %u: %u send buffers still out", r,
 			      qpt_in_use(txp));
+		} else {
+			/* Every frame's buffers (chains too) wait in receive slots. */
+			unsigned int nsegs = 0;
+
+			for (i = 0; i < N; i++)
+				nsegs += sg[i];
+			CHECK(qpt_in_use(txp) == nsegs, "round %u: %u send buffers out, want %u",
+			      r, qpt_in_use(txp), nsegs);
 		}
 		got = qpt_rx_all((uint16_t)port, 0, rx, N, POLL_BOUND);
 		CHECK_EQ(got, N);
@@ -405,6 +516,12 @@ fast_free(uint8_t copy)
 			CHECK(qpt_frame_check(rx[i], 200 + 100 * i, &seq) == 0 &&
 			      seq == 700 + total + i, "round %u frame %u: len %u seq %u", r, i,
 			      rx[i]->pkt_len, seq);
+			/* copy=0: the sender's own mbuf (a chain linearised into one
+			 * of the receive pool's).
+			 */
+			if (!copy)
+				CHECK(rx[i]->pool == (sg[i] == 1 ? txp : pool),
+				      "round %u frame %u: pool %s", r, i, rx[i]->pool->name);
 		}
 		qpt_free_all(rx, got);
 		total += N;
@@ -602,28 +719,25 @@ bad_frames(uint8_t copy)
 /* ------------------------------------------------------------- rx_nombuf */
 
 /*
- * The receive pool runs dry: rx bursts return nothing and count rx_nombuf
- * for every completed slot they could not refill, but keep the frames in
- * their slots; once mbufs are back, the same frames come out, in order.
+ * copy=1. The receive pool runs dry: rx bursts return nothing and count
+ * rx_nombuf for every completed slot they could not refill, but keep the
+ * frames in their slots; once mbufs are back, the same frames come out, in
+ * order.
  */
 static void
-nombuf(uint8_t copy)
+nombuf_copy(void)
 {
 	enum { RING = 16, SPARE = 32, FRAMES = 12, LEN = 300 };
-	struct rte_mbuf *held[SPARE + FRAMES + 1], *tx[FRAMES], *rx[FRAMES + 1];
+	struct rte_mbuf *held[SPARE + 1], *tx[FRAMES], *rx[FRAMES + 1];
 	struct rte_pmd_qpring_regs r;
 	struct rte_mempool *rxp;
 	struct rte_eth_stats st;
-	char args[32], name[64];
 	unsigned int in_use = qpt_in_use(pool), i, nheld = 0, got;
 	int port;
 
-	snprintf(name, sizeof(name), "rx_nombuf, copy=%u", copy);
-	QPT_CASE(name);
-	rxp = qpt_pool(copy ? "nombuf_rx1" : "nombuf_rx0", RING + SPARE,
-		       RTE_MBUF_DEFAULT_BUF_SIZE);
-	snprintf(args, sizeof(args), "copy=%u", copy);
-	port = make_port("net_qpring_tnb", args, 1, RING, rxp);
+	QPT_CASE("rx_nombuf, copy=1");
+	rxp = qpt_pool("nombuf_rx1", RING + SPARE, RTE_MBUF_DEFAULT_BUF_SIZE);
+	port = make_port("net_qpring_tnb", "copy=1", 1, RING, rxp);
 	start_port(port);
 	CHECK_EQ(qpt_in_use(rxp), RING);
 	while (nheld <= SPARE && (held[nheld] = rte_pktmbuf_alloc(rxp)) != NULL)
@@ -633,13 +747,8 @@ nombuf(uint8_t copy)
 	for (i = 0; i < FRAMES; i++)
 		tx[i] = qpt_frame(pool, i, LEN, NULL);
 	CHECK_EQ(rte_eth_tx_burst((uint16_t)port, 0, tx, FRAMES), FRAMES);
-	/* Zero copy exchanged the posted buffers for the frames, and the
-	 * sender gave them straight back to the receive pool: take them too,
-	 * so the pool is dry again.
-	 */
-	while (nheld < RTE_DIM(held) && (held[nheld] = rte_pktmbuf_alloc(rxp)) != NULL)
-		nheld++;
-	CHECK_EQ(nheld, copy ? SPARE : SPARE + FRAMES);
+	/* Copy: the sender's buffers went back to their pool, not this one. */
+	CHECK(rte_pktmbuf_alloc(rxp) == NULL, "receive pool no longer dry");
 
 	CHECK_EQ(rte_eth_rx_burst((uint16_t)port, 0, rx, RX_BURST), 0);
 	rte_eth_stats_get((uint16_t)port, &st);
@@ -675,6 +784,93 @@ nombuf(uint8_t copy)
 	REQUIRE(rte_pmd_qpring_regs_get((uint16_t)port, 0, RTE_PMD_QPRING_RQ, &r) == 0, "regs");
 	CHECK_EQ(r.pending, RING);
 	CHECK_EQ(r.done_slots, 0);
+
+	CHECK_EQ(qpt_vdev_destroy("net_qpring_tnb"), 0);
+	CHECK_EQ(qpt_in_use(rxp), 0);
+	CHECK_EQ(qpt_in_use(pool), in_use);
+	rte_mempool_free(rxp);
+}
+
+/*
+ * copy=0. Receive WQEs are credits: a started queue holds no mbuf of its
+ * pool, so a dry pool does not stop reception (the frames are the sender's
+ * mbufs, handed over). Only a chained frame for a receive queue without
+ * scatter needs one of the pool (it is linearised): with the pool dry it is
+ * dropped and counted as rx_nombuf, and the frames around it come out.
+ */
+static void
+nombuf_zc(void)
+{
+	enum { RING = 16, SPARE = 32, FRAMES = 12, LEN = 300 };
+	struct rte_mbuf *held[RING + SPARE + 1], *tx[FRAMES], *rx[FRAMES + 1];
+	struct rte_pmd_qpring_regs r;
+	struct rte_mempool *rxp;
+	struct rte_eth_stats st;
+	unsigned int in_use = qpt_in_use(pool), i, nheld = 0, got, k;
+	int port;
+
+	QPT_CASE("rx_nombuf, copy=0: credits need no mbufs; a chain to linearise does");
+	rxp = qpt_pool("nombuf_rx0", RING + SPARE, RTE_MBUF_DEFAULT_BUF_SIZE);
+	port = make_port("net_qpring_tnb", "copy=0", 1, RING, rxp);
+	start_port(port);
+	CHECK_EQ(qpt_in_use(rxp), 0);
+	r = qpt_regs((uint16_t)port, 0, RTE_PMD_QPRING_RQ);
+	CHECK_EQ(r.pending, RING);
+	/* Take the whole receive pool: dry. */
+	while (nheld < RTE_DIM(held) && (held[nheld] = rte_pktmbuf_alloc(rxp)) != NULL)
+		nheld++;
+	CHECK_EQ(nheld, RING + SPARE);
+
+	for (i = 0; i < FRAMES; i++) {
+		/* Frame 5 is a chain of 3 segments. */
+		tx[i] = i == 5 ? qpt_frame_segs(pool, i, LEN, 3, NULL) :
+				 qpt_frame(pool, i, LEN, NULL);
+		REQUIRE(tx[i] != NULL, "frame %u", i);
+	}
+	CHECK_EQ(rte_eth_tx_burst((uint16_t)port, 0, tx, FRAMES), FRAMES);
+	got = qpt_rx_all((uint16_t)port, 0, rx, FRAMES + 1, POLL_BOUND);
+	CHECK_EQ(got, FRAMES - 1);
+	for (i = 0, k = 0; i < got; i++, k++) {
+		uint32_t s = ~0u;
+
+		k += k == 5;
+		CHECK(qpt_frame_check(rx[i], LEN, &s) == 0 && s == k, "frame %u: seq %u want %u",
+		      i, s, k);
+		/* The sender's own mbuf. */
+		CHECK(rx[i]->pool == pool, "frame %u: from pool %s", i, rx[i]->pool->name);
+	}
+	qpt_free_all(rx, got);
+	rte_eth_stats_get((uint16_t)port, &st);
+	CHECK_EQ(st.ipackets, FRAMES - 1);
+	CHECK_EQ(st.ibytes, (FRAMES - 1) * LEN);
+	CHECK_EQ(st.rx_nombuf, 1);
+	CHECK_EQ(st.imissed, 0);
+	CHECK_EQ(st.ierrors, 0);
+	CHECK_EQ(qpt_qxstat((uint16_t)port, "rx", 0, "mbuf_alloc_failures"), 1);
+	/* Every credit harvested was re-posted at once. */
+	r = qpt_regs((uint16_t)port, 0, RTE_PMD_QPRING_RQ);
+	CHECK_EQ(r.pending, RING);
+	CHECK_EQ(r.done_slots, 0);
+	CHECK_EQ(r.driver_index, FRAMES);
+
+	/* With mbufs back, a chain is linearised and delivered. */
+	qpt_free_all(held, nheld);
+	tx[0] = qpt_frame_segs(pool, 100, LEN, 3, NULL);
+	REQUIRE(tx[0] != NULL, "chain");
+	CHECK_EQ(rte_eth_tx_burst((uint16_t)port, 0, tx, 1), 1);
+	got = qpt_rx_all((uint16_t)port, 0, rx, 2, POLL_BOUND);
+	CHECK_EQ(got, 1);
+	if (got == 1) {
+		uint32_t s = ~0u;
+
+		CHECK(qpt_frame_check(rx[0], LEN, &s) == 0 && s == 100, "chain: seq %u", s);
+		CHECK_EQ(rx[0]->nb_segs, 1);
+		CHECK(rx[0]->pool == rxp, "linearised into the receive pool's mbuf");
+	}
+	qpt_free_all(rx, got);
+	rte_eth_stats_get((uint16_t)port, &st);
+	CHECK_EQ(st.rx_nombuf, 1);
+	CHECK_EQ(st.ipackets, FRAMES);
 
 	CHECK_EQ(qpt_vdev_destroy("net_qpring_tnb"), 0);
 	CHECK_EQ(qpt_in_use(rxp), 0);
@@ -814,12 +1010,16 @@ main(void)
 	for (i = 0; i < RTE_DIM(flow_cases); i++)
 		flow(&flow_cases[i]);
 	for (i = 0; i <= 1; i++) {
-		multiseg((uint8_t)i);
+		multiseg((uint8_t)i, 0);
+		multiseg((uint8_t)i, 1);
 		fast_free((uint8_t)i);
 		missed((uint8_t)i, 0);
 		missed((uint8_t)i, 1);
 		bad_frames((uint8_t)i);
-		nombuf((uint8_t)i);
+		if (i == 0)
+			nombuf_zc();
+		else
+			nombuf_copy();
 		restart((uint8_t)i);
 	}
 	reset();

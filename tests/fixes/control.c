@@ -12,6 +12,10 @@
  *     set up with buffers too small for it makes rte_eth_dev_start() fail
  *     with a message that names the sizes (it started, and the frames in
  *     between became oversize drops).
+ * 5.  Zero copy hands the sender's buffers over: a chained frame sent to a
+ *     receive queue without RTE_ETH_RX_OFFLOAD_SCATTER arrives in one
+ *     buffer of the receiver's pool, the same bytes. (The receiver got
+ *     nb_segs = 3.)
  * Ring sizes: any descriptor count in dev_info's range is accepted and
  *     rounded up to a power of two, which queue info reports (--rxd=100
  *     was refused).
@@ -230,6 +234,67 @@ ring_of_100_descriptors_rounded_up_to_128(void)
 	CHECK(qpt_in_use(pool) == 0, "%u mbufs not back in the pool", qpt_in_use(pool));
 }
 
+/* A frame of @len bytes (sequence @seq) as @nsegs chained buffers. */
+static struct rte_mbuf *
+chained_frame(uint32_t seq, uint32_t len, unsigned int nsegs)
+{
+	struct rte_mbuf *flat = qpt_frame(pool, seq, len, NULL), *head = NULL;
+	uint32_t off = 0, i;
+
+	REQUIRE(flat != NULL && rte_pktmbuf_is_contiguous(flat), "flat frame");
+	for (i = 0; i < nsegs; i++) {
+		uint32_t l = i + 1 < nsegs ? len / nsegs : len - off;
+		struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+		char *p = m != NULL ? rte_pktmbuf_append(m, (uint16_t)l) : NULL;
+
+		REQUIRE(p != NULL, "out of mbufs");
+		memcpy(p, rte_pktmbuf_mtod_offset(flat, const char *, off), l);
+		off += l;
+		if (head == NULL)
+			head = m;
+		else
+			REQUIRE(rte_pktmbuf_chain(head, m) == 0, "chain");
+	}
+	rte_pktmbuf_free(flat);
+	return head;
+}
+
+static void
+zero_copy_chain_to_non_scatter_receiver(void)
+{
+	struct rte_mbuf *m, *rx[4];
+	struct rte_eth_stats st;
+	uint32_t seq = 0;
+	uint16_t port, n;
+
+	QPT_CASE("zero_copy_chain_to_non_scatter_receiver_arrives_in_one_buffer");
+	port = loopback("copy=0", RING);
+	m = chained_frame(7, 1000, 3);
+	CHECK_EQ(m->nb_segs, 3);
+	CHECK_EQ(rte_eth_tx_burst(port, 0, &m, 1), 1);
+	n = qpt_rx_all(port, 0, rx, RTE_DIM(rx), 4);
+	CHECK_EQ(n, 1);
+	if (n == 1) {
+		CHECK_EQ(rx[0]->nb_segs, 1);
+		CHECK_EQ(rx[0]->pkt_len, 1000);
+		CHECK_EQ(rx[0]->data_len, 1000);
+		CHECK(qpt_frame_check(rx[0], 1000, &seq) == 0 && seq == 7,
+		      "the same bytes: seq %u", seq);
+		CHECK(rx[0]->pool == pool, "in a buffer of the receiver's pool");
+		rte_pktmbuf_free(rx[0]);
+	}
+
+	/* Nothing counted as dropped: a frame the receiver's MTU allows fits
+	 * its buffers (the start checks it), so a chain always linearises.
+	 */
+	CHECK_EQ(qpt_qxstat(port, "rx", 0, "chain_drops"), 0);
+	CHECK(rte_eth_stats_get(port, &st) == 0 && st.ierrors == 0, "ierrors %" PRIu64,
+	      st.ierrors);
+	CHECK_EQ(rte_eth_dev_stop(port), 0);
+	CHECK_EQ(qpt_vdev_destroy("net_qpring0"), 0);
+	CHECK(qpt_in_use(pool) == 0, "%u mbufs not back in the pool", qpt_in_use(pool));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -245,6 +310,8 @@ main(int argc, char **argv)
 		mtu_raised_by_configure_fails_start_naming_sizes();
 	if (fx_selected(argc, argv, "ring_of_100_descriptors_rounded_up_to_128"))
 		ring_of_100_descriptors_rounded_up_to_128();
+	if (fx_selected(argc, argv, "zero_copy_chain_to_non_scatter_receiver_arrives_in_one_buffer"))
+		zero_copy_chain_to_non_scatter_receiver();
 
 	rte_mempool_free(pool);
 	rte_mempool_free(big_pool);

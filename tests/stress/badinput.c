@@ -29,7 +29,7 @@ enum target {
 
 enum op {
 	OP_PROBE,         /* rte_vdev_init(s1, s2) */
-	OP_CONFIGURE,     /* rte_eth_dev_configure(a, a); c: 1 RSS, 2 MTU 67 */
+	OP_CONFIGURE,     /* rte_eth_dev_configure(a, a); c: enum conf_bad */
 	OP_RXQ_SETUP,     /* rte_eth_rx_queue_setup(a, b desc); c: pool (enum pool) */
 	OP_TXQ_SETUP,     /* rte_eth_tx_queue_setup(a, b desc) */
 	OP_MTU,           /* rte_eth_dev_set_mtu(a) */
@@ -52,6 +52,15 @@ enum op {
 };
 
 enum pool { POOL_OK, POOL_SMALL, POOL_TINY, POOL_NULL };
+/* What OP_CONFIGURE puts in the rte_eth_conf. */
+enum conf_bad {
+	CF_NONE,
+	CF_RSS_OFF,     /* mq_mode RSS, rss_hf 0: RSS off (accepted) */
+	CF_MTU67,       /* rxmode.mtu 67 */
+	CF_RSS_KEY39,   /* mq_mode RSS with a 39-byte key (the key is 40) */
+	CF_RSS_L2,      /* mq_mode RSS, rss_hf L2 payload (not hashed) */
+	CF_DCB,         /* mq_mode DCB */
+};
 enum bad_fault { BF_NONE, BF_NULL, BF_DELAY, BF_OOO, BF_ERROR, BF_DROP };
 
 struct row {
@@ -97,9 +106,18 @@ static const struct row rows[] = {
 	  "ethdev: nb_rx_q > dev_info.max_rx_queues (256)" },
 	{ "configure: 1025 queue pairs", OP_CONFIGURE, T_UNCONF, 1025, 0, 0, NULL, NULL, -EINVAL,
 	  "ethdev: nb_rx_q > RTE_MAX_QUEUES_PER_PORT" },
-	{ "configure: rx mq_mode RSS", OP_CONFIGURE, T_UNCONF, 1, 0, 1, NULL, NULL, -ENOTSUP,
-	  "driver: dev_configure refuses RSS (queue pair i carries send queue i)" },
-	{ "configure: rxmode.mtu 67", OP_CONFIGURE, T_UNCONF, 1, 0, 2, NULL, NULL, -EINVAL,
+	/* RSS is supported: asked for with rss_hf 0 it is accepted and off (queue 0);
+	 * on a configured port, so nothing is allocated.
+	 */
+	{ "configure: rx mq_mode RSS, rss_hf 0 (RSS off): accepted", OP_CONFIGURE, T_CONF, 1, 0,
+	  CF_RSS_OFF, NULL, NULL, 0, "driver: RSS supported; rss_hf 0 is RSS off" },
+	{ "configure: RSS key of 39 bytes", OP_CONFIGURE, T_UNCONF, 1, 0, CF_RSS_KEY39, NULL,
+	  NULL, -EINVAL, "driver: the key is dev_info.hash_key_size (40) bytes" },
+	{ "configure: RSS over L2 payload", OP_CONFIGURE, T_UNCONF, 1, 0, CF_RSS_L2, NULL, NULL,
+	  -EINVAL, "ethdev: rss_hf not in dev_info.flow_type_rss_offloads" },
+	{ "configure: rx mq_mode DCB", OP_CONFIGURE, T_UNCONF, 1, 0, CF_DCB, NULL, NULL,
+	  -ENOTSUP, "driver: only RSS (or none), not DCB or VMDq" },
+	{ "configure: rxmode.mtu 67", OP_CONFIGURE, T_UNCONF, 1, 0, CF_MTU67, NULL, NULL, -EINVAL,
 	  "ethdev: MTU < dev_info.min_mtu (68)" },
 	{ "configure: a started port", OP_CONFIGURE, T_STARTED, 1, 0, 0, NULL, NULL, -EBUSY,
 	  "ethdev: port must be stopped" },
@@ -276,6 +294,7 @@ run(const struct row *r, uint16_t port)
 	struct rte_mempool *pool = r->c == POOL_OK ? mp : r->c == POOL_SMALL ? mp_small :
 				   r->c == POOL_TINY ? mp_tiny : NULL;
 	uint64_t regs_buf[4096];
+	uint8_t rss_key[40] = { 0x6d, 0x5a };
 	uint32_t id;
 	int ret;
 
@@ -287,9 +306,18 @@ run(const struct row *r, uint16_t port)
 			qpt_vdev_destroy(r->s1);
 		return ret;
 	case OP_CONFIGURE:
-		if (r->c == 1)
+		if (r->c == CF_RSS_OFF || r->c == CF_RSS_KEY39 || r->c == CF_RSS_L2)
 			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-		if (r->c == 2)
+		if (r->c == CF_RSS_KEY39) {
+			conf.rx_adv_conf.rss_conf.rss_key = rss_key;
+			conf.rx_adv_conf.rss_conf.rss_key_len = 39;
+			conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IPV4;
+		}
+		if (r->c == CF_RSS_L2)
+			conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_L2_PAYLOAD;
+		if (r->c == CF_DCB)
+			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_DCB;
+		if (r->c == CF_MTU67)
 			conf.rxmode.mtu = 67;
 		return rte_eth_dev_configure(port, (uint16_t)r->a, (uint16_t)r->a, &conf);
 	case OP_RXQ_SETUP:

@@ -4,6 +4,9 @@
 /*
  * Life cycle under traffic: lcore 1 sends and receives on one end of a cable while lcore 0 stops,
  * starts, reconfigures, closes and re-probes the other; each scenario ends balanced, mbufs home.
+ *
+ * Queue pairs are checked apart (frame_ok()): both ends receive, so both are probed with
+ * rxq_map=same (the receiving port picks the queue; with it, send queue q -> receive queue q).
  */
 #include <rte_launch.h>
 #include <rte_pause.h>
@@ -654,23 +657,25 @@ main(void)
 {
 	struct rte_mempool *mp_a, *mp_b;
 	struct cable copy = {
-		.a_name = "net_qpring_sa", .a_args = "",
-		.b_name = "net_qpring_sb", .b_args = "peer=net_qpring_sa",
+		.a_name = "net_qpring_sa", .a_args = "rxq_map=same",
+		.b_name = "net_qpring_sb", .b_args = "peer=net_qpring_sa,rxq_map=same",
 		.nq_a = 2, .nq_b = 2,
 	};
 	struct cable zc = {
-		.a_name = "net_qpring_za", .a_args = "copy=0",
-		.b_name = "net_qpring_zb", .b_args = "peer=net_qpring_za,copy=0",
+		.a_name = "net_qpring_za", .a_args = "copy=0,rxq_map=same",
+		.b_name = "net_qpring_zb", .b_args = "peer=net_qpring_za,copy=0,rxq_map=same",
 		.nq_a = 2, .nq_b = 2,
 	};
 	struct cable manual = {
-		.a_name = "net_qpring_ma", .a_args = "adapter=manual",
-		.b_name = "net_qpring_mb", .b_args = "peer=net_qpring_ma,adapter=manual",
+		.a_name = "net_qpring_ma", .a_args = "adapter=manual,rxq_map=same",
+		.b_name = "net_qpring_mb", .b_args =
+			"peer=net_qpring_ma,adapter=manual,rxq_map=same",
 		.nq_a = 2, .nq_b = 2, .manual = 1,
 	};
 	struct cable idle = {
-		.a_name = "net_qpring_va", .a_args = "adapter=service",
-		.b_name = "net_qpring_vb", .b_args = "peer=net_qpring_va,adapter=service",
+		.a_name = "net_qpring_va", .a_args = "adapter=service,rxq_map=same",
+		.b_name = "net_qpring_vb", .b_args =
+			"peer=net_qpring_va,adapter=service,rxq_map=same",
 		.nq_a = 2, .nq_b = 1, .idle = 1,
 	};
 	unsigned int q;

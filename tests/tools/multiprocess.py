@@ -12,6 +12,8 @@ ports with two queue pairs each and sends known traffic. Then:
   * dpdk-dumpcap (secondary; it takes no -d, so the plugin is preloaded)
     captures port 0 while frames leave it and then arrive on it, and the
     pcapng file holds exactly those frames, with their directions.
+Both ports receive and have rxq_map=same (the receiving port picks the
+queue), so each queue's counters are those of the traffic sent on it.
 Hugepages: the test reserves them and mounts a private hugetlbfs (root),
 or exits 77 saying why. Runs are bounded; the primary reports readiness
 and each command's completion on its stdout, dumpcap its start on its own.
@@ -120,7 +122,8 @@ def main():
         pri = q.Primary(primary_exe,
                         ["-l", "0", "--no-pci", "--file-prefix", prefix, "--huge-dir", hdir,
                          "--base-virtaddr", BASE_VIRTADDR,
-                         "--vdev", "net_qpring0", "--vdev", "net_qpring1,peer=net_qpring0",
+                         "--vdev", "net_qpring0,rxq_map=same",
+                         "--vdev", "net_qpring1,peer=net_qpring0,rxq_map=same",
                          "--log-level", "pmd.net.qpring:info"],
                         ["--queues", "2"], os.path.join(w, "primary.log"))
         dumpcap = None

@@ -10,7 +10,9 @@ hugepages) owns two cabled qpring ports with three queue pairs and sends
 known traffic; the test then connects to
 /var/run/dpdk/<prefix>/dpdk_telemetry.v2 (SOCK_SEQPACKET, JSON) and checks
 /ethdev/stats, /ethdev/xstats and /qpring/regs against what was sent and
-against rte_pmd_qpring_regs_get() in the primary.
+against rte_pmd_qpring_regs_get() in the primary. Both ports receive and
+have rxq_map=same (the receiving port picks the queue), so the counters of
+queue q are those of the traffic sent on queue q.
 """
 
 import os
@@ -89,7 +91,8 @@ def main():
     prefix = "qptel%d" % os.getpid()
     pri = q.Primary(os.path.abspath(sys.argv[1]),
                     ["-l", "0", "--no-huge", "--no-pci", "-m", "128", "--file-prefix", prefix,
-                     "--vdev", "net_qpring0", "--vdev", "net_qpring1,peer=net_qpring0"],
+                     "--vdev", "net_qpring0,rxq_map=same",
+                     "--vdev", "net_qpring1,peer=net_qpring0,rxq_map=same"],
                     ["--queues", str(QUEUES), "--desc", str(DESC)],
                     os.path.join(w, "primary.log"))
     tel = None

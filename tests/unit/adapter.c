@@ -27,6 +27,7 @@ static const uint8_t mcast_mac[RTE_ETHER_ADDR_LEN] = { 0x01, 0x00, 0x5e, 0x00, 0
 struct fx {
 	struct qp_hwq *sq, *rq;
 	struct qp_rxport rp; /* the receiving port around rq */
+	int zc;           /* zero copy: receive WQEs are credits (fx_zero_copy()) */
 	uint32_t tx_tail; /* driver: next send slot to post */
 	uint32_t rx_post; /* driver: next receive slot to post */
 	uint32_t rx_head; /* driver: next receive slot to harvest */
@@ -51,6 +52,25 @@ fx_open(struct fx *f)
 	memset(rx_b, GUARD, sizeof(rx_b));
 }
 
+/* The receiving port takes frames of at most @cap bytes per posted buffer
+ * (as a queue set up from a pool of that data room).
+ */
+static void
+fx_rx_cap(struct fx *f, uint32_t cap)
+{
+	unit_rxport(&f->rp, f->rq, cap, 0);
+}
+
+/* Zero copy: the receive queue posts credits (no buffer), and the adapter
+ * hands the sender's mbuf over, as the driver sets it up for copy=0.
+ */
+static void
+fx_zero_copy(struct fx *f)
+{
+	f->zc = 1;
+	unit_rxport(&f->rp, f->rq, 0, 0);
+}
+
 static void
 fx_close(struct fx *f)
 {
@@ -58,7 +78,9 @@ fx_close(struct fx *f)
 	free(f->rq);
 }
 
-/* Driver, receive: post @n empty buffers of capacity @cap, ring once. */
+/* Driver, receive: post @n empty buffers of capacity @cap (zero copy:
+ * @n credits, as qpring_rx_zc_common() posts them), ring once.
+ */
 static void
 rx_post(struct fx *f, uint32_t n, uint32_t cap)
 {
@@ -71,9 +93,13 @@ rx_post(struct fx *f, uint32_t n, uint32_t cap)
 
 		CHECK(qp_slot_is_done(s), "receive slot %u posted while not DONE", k);
 		memset(rx_b[k], GUARD, BUF_LEN);
+		last = s;
+		if (f->zc) {
+			qp_slot_post(s, 0, 0, 0, QP_WQE_F_RECV, 1);
+			continue;
+		}
 		unit_mbuf(&rx_m[k], rx_b[k], (uint16_t)(HEADROOM + cap), HEADROOM, 0);
 		unit_post_recv(s, &rx_m[k]);
-		last = s;
 	}
 	if (n != 0)
 		qp_doorbell_ring(&f->rq->regs, last, n); /* R1 */
@@ -188,6 +214,7 @@ rx_guard_ok(uint32_t k, uint32_t len)
 static void
 test_init(void)
 {
+	static struct qp_rxport rp;
 	struct qp_hwq *q;
 	uint32_t i;
 
@@ -209,6 +236,14 @@ test_init(void)
 	}
 	CHECK_EQ(qp_hwq_count_done(q), NB);
 	free(q);
+	/* The receive filter lives in the receiving port: promiscuous, queue 0. */
+	memset(&rp, 0x5a, sizeof(rp));
+	qp_rxport_init(&rp);
+	CHECK_EQ(rp.filter, QP_RXF_PROMISC);
+	CHECK_EQ(rp.select, QP_RXSEL_FIRST);
+	CHECK_EQ(rp.offloads, 0);
+	for (i = 0; i < QP_MAX_RQ; i++)
+		CHECK(qp_rxport_rq(&rp, i) == NULL, "receive queue %u published", i);
 }
 
 static void
@@ -372,6 +407,10 @@ test_too_big(void)
 
 		UNIT_CASE(cases[c].name);
 		fx_open(&f);
+		/* The queue's buffers hold @cap bytes: the receiving port knows it
+		 * (its frame limit), so a longer frame claims no slot.
+		 */
+		fx_rx_cap(&f, cases[c].cap);
 		rx_post(&f, 1, cases[c].cap);
 		ss = tx_post_segs(&f, cases[c].seg, cases[c].nsegs, NULL);
 		qp_doorbell_ring(&f.sq->regs, ss, 1);
@@ -408,6 +447,57 @@ test_too_big(void)
 	}
 }
 
+/*
+ * A posted buffer shorter than the queue's buffers (the port cannot know
+ * before it claims the slot): the slot is completed anyway, empty, with
+ * status TOO_BIG, so the driver's in-order harvest never stalls; the frame
+ * is counted, and the next frame goes to the next posted buffer.
+ */
+static void
+test_short_buffer(void)
+{
+	static const uint16_t segs[2][2] = { { 101 }, { 50, 51 } };
+	static const uint16_t small = 40;
+	unsigned int c;
+
+	for (c = 0; c < RTE_DIM(segs); c++) {
+		struct qp_slot *ss, *s2;
+		struct fx f;
+
+		UNIT_CASE(c == 0 ? "a buffer shorter than its queue's: slot completes TOO_BIG" :
+			  "a buffer shorter than its queue's, chained frame: TOO_BIG");
+		fx_open(&f); /* the queue's buffers hold CAP bytes */
+		rx_post(&f, 1, 100);
+		rx_post(&f, 1, CAP);
+		ss = tx_post_segs(&f, segs[c], c + 1, NULL);
+		qp_doorbell_ring(&f.sq->regs, ss, 1);
+		CHECK_EQ(service(&f, 0, UINT32_MAX), 1);
+		CHECK(qp_slot_is_done(ss) && ss->res_status == QP_ST_OK, "send completes");
+		CHECK_EQ(ss->res_len, 101);
+		CHECK(qp_slot_is_done(&f.rq->slots[0]), "short buffer's slot completed");
+		CHECK_EQ(f.rq->slots[0].res_status, QP_ST_TOO_BIG);
+		CHECK_EQ(f.rq->slots[0].res_len, 0);
+		CHECK(rx_guard_ok(0, 0), "short buffer written");
+		CHECK(!qp_slot_is_done(&f.rq->slots[1]), "second buffer used");
+		CHECK_EQ(f.rq->ad.too_big, 1);
+		CHECK_EQ(f.rq->ad.head, 1);
+		CHECK_EQ(f.rq->ad.serviced, 1);
+		CHECK_REGS(f.rq, 1, 1);
+		/* The next frame lands in the next buffer. */
+		s2 = tx_post(&f, small, NULL);
+		qp_doorbell_ring(&f.sq->regs, s2, 1);
+		CHECK_EQ(service(&f, 0, UINT32_MAX), 1);
+		CHECK(qp_slot_is_done(&f.rq->slots[1]), "next frame delivered");
+		CHECK_EQ(f.rq->slots[1].res_status, QP_ST_OK);
+		CHECK_EQ(f.rq->slots[1].res_len, small);
+		CHECK(rx_holds(1, f.seq_of[1], small), "next frame's bytes");
+		CHECK_EQ(f.rq->ad.too_big, 1);
+		CHECK_REGS(f.rq, 0, 0);
+		CHECK_REGS(f.sq, 0, 0);
+		fx_close(&f);
+	}
+}
+
 static void
 test_zero_copy(void)
 {
@@ -417,9 +507,10 @@ test_zero_copy(void)
 	struct fx f;
 	uint32_t k;
 
-	UNIT_CASE("zero-copy exchanges the mbufs, copies nothing");
+	UNIT_CASE("zero-copy hands the sender's mbuf over, copies nothing");
 	fx_open(&f);
-	rx_post(&f, 4, 64); /* capacity is irrelevant: the mbuf moves */
+	fx_zero_copy(&f);
+	rx_post(&f, 4, 0); /* credits: the sender's mbuf moves, any length */
 	tx_post(&f, lens[0], NULL);
 	tx_post(&f, lens[1], NULL);
 	tx_post_segs(&f, chain, 3, NULL);
@@ -433,14 +524,15 @@ test_zero_copy(void)
 		/* The receiver gets the sender's mbuf (head of its chain)... */
 		CHECK(rs->cookie == (uintptr_t)&tx_m[k][0], "frame %u: rx cookie %#" PRIx64, k,
 		      rs->cookie);
-		/* ...and the sender gets the posted one back, to free on reuse. */
-		CHECK(ss->cookie == (uintptr_t)&rx_m[k], "frame %u: tx cookie %#" PRIx64, k,
-		      ss->cookie);
+		/* ...and the send slot no longer holds it: nothing to free on reuse. */
+		CHECK(ss->cookie == 0, "frame %u: tx cookie %#" PRIx64, k, ss->cookie);
 		CHECK(rs->res_len == f.len_of[k], "frame %u: res_len %u", k, rs->res_len);
 		CHECK_EQ(rs->res_status, QP_ST_OK);
 		CHECK_EQ(ss->res_len, f.len_of[k]);
 		CHECK_EQ(ss->res_status, QP_ST_OK);
 		CHECK(rx_guard_ok(k, 0), "frame %u: bytes copied in zero-copy mode", k);
+		CHECK(unit_mtod(&tx_m[k][0])[0] == unit_byte(f.seq_of[k], 0),
+		      "frame %u: sender's bytes changed", k);
 	}
 	/* The chain travels intact with its head. */
 	CHECK(tx_m[2][0].next == &tx_m[2][1] && tx_m[2][1].next == &tx_m[2][2], "chain");
@@ -450,6 +542,57 @@ test_zero_copy(void)
 	CHECK_EQ(f.rq->ad.head, 4);
 	CHECK_EQ(f.rq->ad.serviced, 4);
 	fx_close(&f);
+}
+
+/*
+ * One burst mixing frames the adapter merely moves with one it must
+ * gather (a chain), and exactly as many posted buffers (credits) as
+ * frames: every frame lands, in order, in the next posted slot; no posted
+ * slot is given back unused (QP_ST_SKIP) and none is missing for a frame.
+ */
+static void
+test_mixed_burst(void)
+{
+	static const uint16_t chain[3] = { 14, 100, 7 };
+	int zc;
+
+	for (zc = 0; zc <= 1; zc++) {
+		struct qp_slot *last;
+		struct fx f;
+		uint32_t k;
+
+		UNIT_CASE(zc ? "simple frames and a chain, a credit each (zero-copy): all land" :
+			  "simple frames and a chain, a buffer each (copy): all land");
+		fx_open(&f);
+		if (zc)
+			fx_zero_copy(&f);
+		rx_post(&f, 4, CAP);
+		tx_post(&f, 60, NULL);
+		tx_post(&f, 70, NULL);
+		tx_post_segs(&f, chain, 3, NULL);
+		last = tx_post(&f, 80, NULL);
+		qp_doorbell_ring(&f.sq->regs, last, 4);
+		CHECK_EQ(service(&f, zc, UINT32_MAX), 4);
+		for (k = 0; k < 4; k++) {
+			const struct qp_slot *rs = &f.rq->slots[k], *ss = &f.sq->slots[k];
+
+			CHECK(qp_slot_is_done(rs), "zc=%d frame %u: receive slot DONE", zc, k);
+			CHECK(rs->res_status == QP_ST_OK && rs->res_len == f.len_of[k],
+			      "zc=%d frame %u: receive slot %u status %u len %u, want 0 and %u", zc,
+			      k, k, rs->res_status, rs->res_len, f.len_of[k]);
+			if (zc)
+				CHECK(rs->cookie == (uintptr_t)&tx_m[k][0], "frame %u: cookie", k);
+			else
+				CHECK(rx_holds(k, f.seq_of[k], f.len_of[k]), "frame %u: bytes", k);
+			CHECK(qp_slot_is_done(ss) && ss->res_status == QP_ST_OK, "send slot %u", k);
+		}
+		CHECK_EQ(f.rq->ad.no_buffer + f.rq->ad.too_big, 0);
+		CHECK_EQ(f.rq->ad.head, 4);
+		CHECK_EQ(f.rq->ad.serviced, 4);
+		CHECK_REGS(f.rq, 0, 0);
+		CHECK_REGS(f.sq, 0, 0);
+		fx_close(&f);
+	}
 }
 
 static void
@@ -475,6 +618,8 @@ test_no_buffer(void)
 
 		UNIT_CASE(cases[c].name);
 		fx_open(&f);
+		if (cases[c].zero_copy)
+			fx_zero_copy(&f);
 		rx_post(&f, posted, CAP);
 		tx_burst(&f, lens, nb);
 		CHECK_EQ(service(&f, cases[c].zero_copy, UINT32_MAX), nb);
@@ -482,16 +627,23 @@ test_no_buffer(void)
 		for (k = 0; k < nb; k++) {
 			const struct qp_slot *ss = &f.sq->slots[k];
 			uintptr_t want = k < posted && cases[c].zero_copy ?
-				(uintptr_t)&rx_m[k] : (uintptr_t)&tx_m[k][0];
+				0 : (uintptr_t)&tx_m[k][0];
 
 			CHECK(qp_slot_is_done(ss), "frame %u: send still completes", k);
 			CHECK_EQ(ss->res_status, QP_ST_OK);
 			CHECK_EQ(ss->res_len, lens[k]);
-			/* A dropped frame's mbuf stays with the sender, to be freed. */
+			/* A dropped frame's mbuf stays with the sender, to be freed;
+			 * zero copy hands a delivered one over.
+			 */
 			CHECK(ss->cookie == want, "frame %u: send cookie %#" PRIx64, k, ss->cookie);
 		}
-		for (k = 0; k < posted; k++)
-			CHECK(qp_slot_is_done(&f.rq->slots[k]), "buffer %u filled", k);
+		for (k = 0; k < posted; k++) {
+			const struct qp_slot *rs = &f.rq->slots[k];
+
+			CHECK(qp_slot_is_done(rs), "buffer %u filled", k);
+			CHECK(rs->cookie == (cases[c].zero_copy ? (uintptr_t)&tx_m[k][0] :
+					     (uintptr_t)&rx_m[k]), "buffer %u: cookie", k);
+		}
 		CHECK_EQ(qp_hwq_count_done(f.rq), NB);
 		CHECK_REGS(f.sq, 0, 0);
 		CHECK_REGS(f.rq, 0, 0);
@@ -514,6 +666,8 @@ test_no_link(void)
 
 		UNIT_CASE(zc ? "no receiver (zero-copy): NO_LINK" : "no receiver (copy): NO_LINK");
 		fx_open(&f);
+		if (zc)
+			fx_zero_copy(&f);
 		rx_post(&f, 4, CAP);
 		tx_burst(&f, lens, 3);
 		CHECK_EQ(qp_adapter_service_sq(f.sq, NULL, 0, zc, UINT32_MAX), 3);
@@ -578,6 +732,8 @@ test_filter(void)
 
 			UNIT_CASE(cases[c].name);
 			fx_open(&f);
+			if (zc)
+				fx_zero_copy(&f);
 			f.rp.filter = cases[c].filter;
 			f.rp.mac = qp_mac_word(own_mac);
 			rx_post(&f, 1, CAP);
@@ -599,10 +755,13 @@ test_filter(void)
 				      "bytes");
 			if (!cases[c].accept)
 				CHECK(rx_guard_ok(0, 0), "zc=%d: rejected frame written", zc);
-			/* A rejected frame's mbuf stays with the sender. */
-			want = cases[c].accept && zc ? (uintptr_t)&rx_m[0] :
-				(uintptr_t)&tx_m[0][0];
+			/* A rejected frame's mbuf stays with the sender; zero copy
+			 * hands an accepted one over to the receive slot.
+			 */
+			want = cases[c].accept && zc ? 0 : (uintptr_t)&tx_m[0][0];
 			CHECK(ss->cookie == want, "zc=%d: send cookie", zc);
+			if (cases[c].accept && zc)
+				CHECK(rs->cookie == (uintptr_t)&tx_m[0][0], "zc=1: receive cookie");
 			fx_close(&f);
 		}
 	}
@@ -887,7 +1046,9 @@ main(void)
 	test_copy_single();
 	test_copy_multiseg();
 	test_too_big();
+	test_short_buffer();
 	test_zero_copy();
+	test_mixed_burst();
 	test_no_buffer();
 	test_no_link();
 	test_filter();

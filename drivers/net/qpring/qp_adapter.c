@@ -39,28 +39,28 @@ qp_in_service_range(struct qp_hwq *q, uint64_t db, uintptr_t db_local, uint32_t 
 #define QP_WQE_SIMPLE ((uint64_t)1 << 48 | (uint64_t)QP_WQE_F_SEND << 32)
 
 /*
- * Move @n simple frames from consecutive send slots @ss to consecutive
- * receive slots @rs (neither run wraps). Stops at the first frame that is
- * not simple or does not fit (*bytes: what it moved). Returns how many.
+ * Move @n simple frames (qp_fast_scan() found them) from consecutive send
+ * slots @ss to consecutive receive slots @rs (neither run wraps); *bytes:
+ * what they carry. A posted buffer shorter than its queue's, or outside
+ * the receiver's memory, completes empty with QP_ST_TOO_BIG (counted in
+ * *short_bufs), as qp_place() does: every slot is completed.
  */
-static __rte_always_inline uint32_t
-qp_fast_move(struct qp_slot *ss, struct qp_slot *rs, uint32_t n,
-	     uint32_t max_len, uint32_t cap, const struct qp_rxport *rp, int zero_copy,
-	     uint64_t *bytes)
+static __rte_always_inline void
+qp_fast_move(struct qp_slot *ss, struct qp_slot *rs, uint32_t n, const struct qp_rxport *rp,
+	     int zero_copy, uint64_t *bytes, uint32_t *short_bufs)
 {
 	const int xlate = rp->xlate;
-	struct qp_slot *const ss0 = ss, *const end = ss + n;
+	struct qp_slot *const end = ss + n;
 	/* The receive slot at the same distance: one pointer walks both. */
 	const intptr_t d = (intptr_t)rs - (intptr_t)ss;
 	uint64_t b = 0;
 
 	for (; ss != end; ss++) {
-		const uint64_t wqe = ss->wqe_word;
-		const uint32_t len = (uint32_t)wqe;
+		const uint32_t len = (uint32_t)ss->wqe_word;
+		uint32_t rlen = len;
+		uint16_t rst = QP_ST_OK;
 
 		rs = (struct qp_slot *)(uintptr_t)((intptr_t)ss + d);
-		if (unlikely(wqe - QP_WQE_SIMPLE > max_len))
-			break;
 		if (zero_copy) {
 			/* Hand the frame's mbuf over: the send slot lets go. */
 			rs->cookie = ss->cookie;
@@ -68,21 +68,21 @@ qp_fast_move(struct qp_slot *ss, struct qp_slot *rs, uint32_t n,
 		} else {
 			uint8_t *dst = (uint8_t *)(uintptr_t)rs->addr;
 
-			if (unlikely(len > cap || rs->len < len))
-				break;
-			if (unlikely(xlate)) {
+			if (unlikely(xlate))
 				dst = qp_rx_addr(rp, rs->addr, len);
-				if (dst == NULL)
-					break;
+			if (likely(dst != NULL && rs->len >= len)) {
+				qp_copy(dst, (const uint8_t *)(uintptr_t)ss->addr, len);
+			} else {
+				(*short_bufs)++;
+				rlen = 0;
+				rst = QP_ST_TOO_BIG;
 			}
-			qp_copy(dst, (const uint8_t *)(uintptr_t)ss->addr, len);
 		}
-		qp_slot_complete(rs, len, QP_ST_OK); /* A1: the receiver's */
+		qp_slot_complete(rs, rlen, rst); /* A1: the receiver's */
 		qp_slot_complete(ss, len, QP_ST_OK); /* A1: the sender's */
 		b += len;
 	}
 	*bytes += b;
-	return (uint32_t)(ss - ss0);
 }
 
 /*
@@ -90,23 +90,41 @@ qp_fast_move(struct qp_slot *ss, struct qp_slot *rs, uint32_t n,
  * just before the WQE the doorbell names (if it is in the run) completes:
  * the run is moved in two parts around it, so no frame pays a test.
  */
-static __rte_always_inline uint32_t
+static __rte_always_inline void
 qp_fast_run(struct qp_hwq *sq, struct qp_slot *ss, struct qp_slot *rs, uint32_t n,
-	    uint32_t max_len, uint32_t cap, const struct qp_rxport *rp, uint64_t db,
-	    int zero_copy, uint64_t *bytes)
+	    const struct qp_rxport *rp, uint64_t db, int zero_copy, uint64_t *bytes,
+	    uint32_t *short_bufs)
 {
 	const uintptr_t dbs = (uintptr_t)(db & QP_DB_VA_MASK);
-	uint32_t before = n, k;
+	uint32_t before = n;
 
 	if (dbs >= (uintptr_t)ss && dbs < (uintptr_t)(ss + n))
 		before = (uint32_t)((dbs - (uintptr_t)ss) / QP_SLOT_SIZE);
-	k = qp_fast_move(ss, rs, before, max_len, cap, rp, zero_copy, bytes);
-	if (k != before || before == n)
-		return k;
-	/* Only if its frame is moved: checked by peeking at it first. */
-	if (ss[k].wqe_word - QP_WQE_SIMPLE <= max_len)
-		qp_regs_clear_in_service(&sq->regs, db);
-	return k + qp_fast_move(ss + k, rs + k, n - k, max_len, cap, rp, zero_copy, bytes);
+	qp_fast_move(ss, rs, before, rp, zero_copy, bytes, short_bufs);
+	if (before == n)
+		return;
+	qp_regs_clear_in_service(&sq->regs, db);
+	qp_fast_move(ss + before, rs + before, n - before, rp, zero_copy, bytes, short_bufs);
+}
+
+/*
+ * How many of the @n send WQEs from @head are simple and no longer than
+ * @lim: the run the fast path takes. Found before any receive slot is
+ * claimed, so each claimed slot gets a frame.
+ */
+static __rte_always_inline uint32_t
+qp_fast_scan(const struct qp_slot *slots, uint32_t head, uint32_t mask, uint32_t n, uint32_t lim)
+{
+	const uint32_t first = RTE_MIN(n, mask + 1 - (head & mask));
+	const struct qp_slot *s = &slots[head & mask], *end = s + first;
+
+	for (; s != end; s++)
+		if (unlikely(s->wqe_word - QP_WQE_SIMPLE > lim))
+			return (uint32_t)(s - &slots[head & mask]);
+	for (s = slots, end = slots + (n - first); s != end; s++)
+		if (unlikely(s->wqe_word - QP_WQE_SIMPLE > lim))
+			return first + (uint32_t)(s - slots);
+	return n;
 }
 
 /*
@@ -115,10 +133,11 @@ qp_fast_run(struct qp_hwq *sq, struct qp_slot *ss, struct qp_slot *rs, uint32_t 
  * within the receiver's frame limit and buffer size) into one receive
  * queue that takes everything (promiscuous, no parsing): one claim for the
  * run, one copy (or hand-over) per frame, each completion a single store
- * of the result word. It claims for all @n pending WQEs from the queue's
- * head at once and stops at the first frame that needs more (the claimed
- * slots left go back as QP_ST_SKIP, rare). Returns how many WQEs it
- * serviced; the caller takes the rest the general way.
+ * of the result word. It finds the run of such frames from the queue's
+ * head first (the WQEs alone say), then claims exactly that many posted
+ * slots: none goes back unused. Frames of the run beyond the slots it got
+ * are sent and dropped by the receiver (no_buffer). Returns how many WQEs
+ * it serviced; the caller takes the rest the general way.
  *
  * The receive queue's in-service bit is cleared before the first of the
  * claimed slots completes (every one of them completes in this call); the
@@ -130,11 +149,15 @@ qp_service_fast(struct qp_hwq *sq, const struct qp_dctx *c, struct qp_hwq *rq, u
 {
 	struct qp_adapter_q *ad = &sq->ad;
 	struct qp_slot *const sslots = sq->slots, *const rslots = rq->slots;
-	const uint32_t head = ad->head, mask = ad->mask, max_len = c->max_len;
-	uint32_t got, base = 0, k = 0, kept = 0;
+	const uint32_t head = ad->head, mask = ad->mask;
+	const uint32_t lim = zero_copy ? c->max_len : RTE_MIN(c->max_len, cap);
+	uint32_t m, got, base = 0, k = 0, short_bufs = 0;
 	uint64_t bytes = 0, rdb;
 
-	got = qp_rq_claim(rq, n, &base);
+	m = qp_fast_scan(sslots, head, mask, n, lim);
+	if (m == 0)
+		return 0;
+	got = qp_rq_claim(rq, m, &base);
 	if (got != 0) {
 		/* After the claim's acquire: as new as the WQEs it covers. */
 		rdb = qp_regs_doorbell(&rq->regs);
@@ -145,48 +168,35 @@ qp_service_fast(struct qp_hwq *sq, const struct qp_dctx *c, struct qp_hwq *rq, u
 		const uint32_t si = (head + k) & mask, ri = (base + k) & rmask;
 		const uint32_t room = RTE_MIN(mask + 1 - si, rmask + 1 - ri);
 		const uint32_t run = RTE_MIN(got - k, room);
-		const uint32_t done = qp_fast_run(sq, &sslots[si], &rslots[ri], run, max_len, cap,
-						  c->rp, db, zero_copy, &bytes);
 
-		k += done;
-		if (done != run)
-			break;
+		qp_fast_run(sq, &sslots[si], &rslots[ri], run, c->rp, db, zero_copy, &bytes,
+			    &short_bufs);
+		k += run;
 	}
-	if (k < got) {
-		uint32_t i;
-
-		/* Stopped at a frame that needs more: the claimed slots left go
-		 * back empty.
+	if (got < m) {
+		/* No posted buffer for the rest of the run: sent, dropped by
+		 * the receiver.
 		 */
-		for (i = k; i < got; i++)
-			qp_slot_complete(&rslots[(base + i) & rmask], 0, QP_ST_SKIP); /* A1 */
-	} else if (got < n) {
-		/* No posted buffer for the rest: sent, dropped by the receiver
-		 * (simple frames only; the general path takes the others).
-		 */
-		qp_in_service_range(sq, db, (uintptr_t)(db & QP_DB_VA_MASK), head + got, n - got,
+		qp_in_service_range(sq, db, (uintptr_t)(db & QP_DB_VA_MASK), head + got, m - got,
 				    mask);
-		for (; k < n; k++) {
+		for (; k < m; k++) {
 			struct qp_slot *ss = &sslots[(head + k) & mask];
-			const uint64_t wqe = ss->wqe_word;
+			const uint32_t len = (uint32_t)ss->wqe_word;
 
-			if (wqe - QP_WQE_SIMPLE > max_len || (!zero_copy && (uint32_t)wqe > cap))
-				break;
-			bytes += (uint32_t)wqe;
-			kept++;
-			qp_slot_complete(ss, (uint32_t)wqe, QP_ST_OK); /* A1 */
+			bytes += len;
+			qp_slot_complete(ss, len, QP_ST_OK); /* A1 */
 		}
-		if (k != got)
-			qp_rq_count(&rq->ad.no_buffer, k - got);
+		qp_rq_count(&rq->ad.no_buffer, m - got);
 	}
 	if (got != 0)
 		qp_rq_count(&rq->ad.serviced, got);
-	if (k == 0)
-		return 0;
-	ad->sent += k;
-	ad->sent_bytes += bytes;
-	ad->kept += zero_copy ? kept : k;
-	return k;
+	if (unlikely(short_bufs != 0))
+		qp_rq_count(&rq->ad.too_big, short_bufs);
+	qp_ctr_add(&ad->sent, m);
+	qp_ctr_add(&ad->sent_bytes, bytes);
+	/* Zero copy: the frames handed over left their send slots. */
+	qp_ctr_add(&ad->kept, zero_copy ? m - got : m);
+	return m;
 }
 
 /* The fault-free adapter: in order, every pending WQE completed at once. */
@@ -256,7 +266,7 @@ qp_adapter_service_sq_sink(struct qp_hwq *sq, qp_sink_fn sink, void *ctx, uint32
 		uint16_t st = sink(ctx, ss);
 
 		if (st != QP_ST_OK)
-			ad->medium_errors++;
+			qp_ctr_add(&ad->medium_errors, 1);
 		qp_sq_complete(sq, ss, db, st);
 	}
 	if (n != 0)
@@ -276,7 +286,7 @@ qp_adapter_service_rq_source(const struct qp_rxport *rp, uint16_t qid, qp_source
 	if (rq == NULL)
 		return 0;
 	ad = &rq->ad;
-	ad->polls++;
+	qp_ctr_add(&ad->polls, 1);
 	/* The frames arrive for this queue: its own index selects it. */
 	qp_dctx_open(&c, rp, qid, 0);
 	c.select = QP_RXSEL_SAME;
@@ -292,12 +302,12 @@ qp_adapter_service_rq_source(const struct qp_rxport *rp, uint16_t qid, qp_source
 		if (r == 0)
 			break;
 		if (r < 0) {
-			ad->medium_errors++;
+			qp_ctr_add(&ad->medium_errors, 1);
 			break;
 		}
 		taken++;
 		if (unlikely(len < RTE_ETHER_HDR_LEN)) {
-			ad->medium_errors++; /* a runt from the medium: not a frame */
+			qp_ctr_add(&ad->medium_errors, 1); /* a runt from the medium: not a frame */
 			continue;
 		}
 		memset(&ss, 0, sizeof(ss));
@@ -307,6 +317,6 @@ qp_adapter_service_rq_source(const struct qp_rxport *rp, uint16_t qid, qp_source
 		qp_deliver_chunk(&c, ad, &ps, 1, NULL, &st, NULL);
 	}
 	if (taken == 0)
-		ad->idle_polls++;
+		qp_ctr_add(&ad->idle_polls, 1);
 	return taken;
 }

@@ -48,10 +48,10 @@ qp_sq_take(struct qp_hwq *sq, uint32_t budget, uint64_t *db)
 	struct qp_adapter_q *ad = &sq->ad;
 	uint32_t n;
 
-	ad->polls++;
+	qp_ctr_add(&ad->polls, 1);
 	n = qp_regs_pending(&sq->regs); /* A0: pairs with R1 of the send queue */
 	if (n == 0) {
-		ad->idle_polls++;
+		qp_ctr_add(&ad->idle_polls, 1);
 		return 0;
 	}
 	*db = qp_regs_doorbell(&sq->regs);
@@ -63,12 +63,12 @@ static __rte_always_inline void
 qp_sq_account(struct qp_adapter_q *ad, const struct qp_slot *ss, uint16_t st)
 {
 	if (unlikely(st != QP_ST_OK)) {
-		ad->failed++;
-		ad->fail_bytes += ss->len;
-		ad->tx_errors += st == QP_ST_ERROR;
+		qp_ctr_add(&ad->failed, 1);
+		qp_ctr_add(&ad->fail_bytes, ss->len);
+		qp_ctr_add(&ad->tx_errors, st == QP_ST_ERROR);
 	} else {
-		ad->sent++;
-		ad->sent_bytes += ss->len;
+		qp_ctr_add(&ad->sent, 1);
+		qp_ctr_add(&ad->sent_bytes, ss->len);
 	}
 }
 
@@ -76,7 +76,7 @@ static __rte_always_inline void
 qp_sq_complete(struct qp_hwq *sq, struct qp_slot *ss, uint64_t db, uint16_t st)
 {
 	qp_sq_account(&sq->ad, ss, st);
-	sq->ad.kept += ss->cookie != 0;
+	qp_ctr_add(&sq->ad.kept, ss->cookie != 0);
 	/* In-service bit first, indicator last (qp_regs_clear_in_service()). */
 	if ((uintptr_t)ss == (db & QP_DB_VA_MASK))
 		qp_regs_clear_in_service(&sq->regs, db);
@@ -86,9 +86,9 @@ qp_sq_complete(struct qp_hwq *sq, struct qp_slot *ss, uint64_t db, uint16_t st)
 static __rte_always_inline void
 qp_sq_retire(struct qp_hwq *sq, uint32_t n)
 {
-	sq->ad.head += n;
-	sq->ad.done_head = sq->ad.head;
-	sq->ad.serviced += n;
+	__atomic_store_n(&sq->ad.head, sq->ad.head + n, __ATOMIC_RELAXED);
+	__atomic_store_n(&sq->ad.done_head, sq->ad.head, __ATOMIC_RELAXED);
+	qp_ctr_add(&sq->ad.serviced, n);
 	qp_regs_retire(&sq->regs, n);
 }
 
@@ -151,7 +151,8 @@ struct qp_src {
 };
 
 static inline void
-qp_src_init(struct qp_src *src, const struct qp_slot *ss, const struct qp_txo *txo)
+qp_src_init(struct qp_src *src, const struct qp_slot *ss, uint16_t wflags,
+	    const struct qp_txo *txo)
 {
 	src->flat = NULL;
 	src->seg = NULL;
@@ -162,7 +163,7 @@ qp_src_init(struct qp_src *src, const struct qp_slot *ss, const struct qp_txo *t
 		src->flat = (const uint8_t *)(uintptr_t)ss->addr;
 	else
 		src->seg = (const struct rte_mbuf *)(uintptr_t)ss->cookie;
-	if (unlikely(ss->flags & QP_WQE_F_VLAN)) {
+	if (unlikely(wflags & QP_WQE_F_VLAN)) {
 		src->tag_at = 2 * RTE_ETHER_ADDR_LEN;
 		src->tag[0] = RTE_ETHER_TYPE_VLAN >> 8;
 		src->tag[1] = RTE_ETHER_TYPE_VLAN & 0xff;
@@ -417,6 +418,7 @@ struct qp_plan {
 	uint16_t dq;           /* destination queue, or QP_DQ_* */
 	uint8_t parts;         /* posted slots it needs */
 	uint8_t hashed;        /* hash valid */
+	uint16_t wflags;       /* the WQE's flags, read once */
 	struct qp_txo txo;     /* send offloads, when the WQE asks */
 	struct qp_hdrs h;      /* parse, when c->parse */
 };
@@ -431,7 +433,7 @@ qp_plan_parse(const struct qp_slot *ss, struct qp_plan *pl)
 	const uint8_t *p = qp_frame_head(ss, &first);
 
 	qp_parse(p, first, &pl->h);
-	if ((ss->flags & QP_WQE_F_VLAN) && pl->h.ptype != RTE_PTYPE_UNKNOWN) {
+	if ((pl->wflags & QP_WQE_F_VLAN) && pl->h.ptype != RTE_PTYPE_UNKNOWN) {
 		pl->h.vlan++;
 		pl->h.vlan_tci = pl->txo.tci;
 		pl->h.l2_len += 4;
@@ -456,18 +458,19 @@ qp_plan(const struct qp_dctx *c, struct qp_adapter_q *sad, struct qp_slot *ss,
 	uint32_t q = 0, cap;
 
 	if (unlikely(c->rp == NULL)) {
-		sad->no_link++;
+		qp_ctr_add(&sad->no_link, 1);
 		pl->dq = QP_DQ_NOLINK;
 		return QP_ST_NO_LINK;
 	}
 	pl->wlen = ss->len;
 	pl->hashed = 0;
-	if (unlikely(ss->flags & QP_WQE_F_TXO)) {
-		pl->wlen = qp_tx_wire_len(ss->flags, ss->len);
-		if (qp_tx_offload_prepare(ss->flags,
+	pl->wflags = ss->flags;
+	if (unlikely(pl->wflags & QP_WQE_F_TXO)) {
+		pl->wlen = qp_tx_wire_len(pl->wflags, ss->len);
+		if (qp_tx_offload_prepare(pl->wflags,
 					  (const struct rte_mbuf *)(uintptr_t)ss->cookie,
 					  &pl->txo) != 0) {
-			sad->txo_errors++; /* sent as it is */
+			qp_ctr_add(&sad->txo_errors, 1); /* sent as it is */
 			pl->txo.ip_off = 0;
 			pl->txo.l4_off = 0;
 		}
@@ -483,7 +486,7 @@ qp_plan(const struct qp_dctx *c, struct qp_adapter_q *sad, struct qp_slot *ss,
 	else if (c->select == QP_RXSEL_RSS && pl->hashed)
 		q = c->rss->reta[pl->hash % QP_RETA_SIZE];
 	if (unlikely(q >= QP_MAX_RQ) || (pl->rq = qp_rxport_rq(c->rp, q)) == NULL) {
-		sad->no_link++;
+		qp_ctr_add(&sad->no_link, 1);
 		pl->dq = QP_DQ_NOLINK;
 		return QP_ST_NO_LINK;
 	}
@@ -563,9 +566,9 @@ qp_place(const struct qp_dctx *c, struct qp_slot *ss, struct qp_plan *pl, uint32
 	if (c->zc) {
 		struct rte_mbuf *m = (struct rte_mbuf *)(uintptr_t)ss->cookie;
 
-		if (unlikely(ss->flags & QP_WQE_F_TXO)) {
+		if (unlikely(pl->wflags & QP_WQE_F_TXO)) {
 			/* In place: the buffer is handed over anyway. */
-			if ((ss->flags & QP_WQE_F_VLAN) && rte_vlan_insert(&m) != 0) {
+			if ((pl->wflags & QP_WQE_F_VLAN) && rte_vlan_insert(&m) != 0) {
 				qp_rq_count(&rq->ad.too_big, 1);
 				rx_st = QP_ST_ERROR; /* no room for the tag: not delivered */
 			} else {
@@ -586,7 +589,7 @@ qp_place(const struct qp_dctx *c, struct qp_slot *ss, struct qp_plan *pl, uint32
 		qp_slot_complete(rs, len, qp_rx_status(c, rx_st)); /* A1 */
 		return;
 	}
-	qp_src_init(&src, ss, &pl->txo);
+	qp_src_init(&src, ss, pl->wflags, &pl->txo);
 	if (likely(pl->parts == 1)) {
 		uint8_t *dst = qp_rx_addr(c->rp, rs->addr, len);
 
@@ -599,7 +602,7 @@ qp_place(const struct qp_dctx *c, struct qp_slot *ss, struct qp_plan *pl, uint32
 			rx_st = QP_ST_TOO_BIG;
 		} else {
 			qp_src_copy(&src, dst, len);
-			if (unlikely(ss->flags & QP_WQE_F_TXO))
+			if (unlikely(pl->wflags & QP_WQE_F_TXO))
 				qp_tx_offload_patch(&pl->txo, dst, len);
 			if (unlikely(c->parse))
 				qp_place_offloads(c, pl, rs, dst, &len, &start);
@@ -621,7 +624,7 @@ qp_place(const struct qp_dctx *c, struct qp_slot *ss, struct qp_plan *pl, uint32
 			l = 0;
 		} else {
 			qp_src_copy(&src, dst, l);
-			if (i == 0 && unlikely(ss->flags & QP_WQE_F_TXO))
+			if (i == 0 && unlikely(pl->wflags & QP_WQE_F_TXO))
 				qp_tx_offload_patch(&pl->txo, dst, l);
 			if (i == 0 && unlikely(c->parse)) {
 				/* Checksums need the frame in one piece: only the
@@ -635,7 +638,7 @@ qp_place(const struct qp_dctx *c, struct qp_slot *ss, struct qp_plan *pl, uint32
 				l = l0;
 			}
 		}
-		ps->res_len = l;
+		qp_slot_stage(ps, l, 0);
 		left -= take;
 		if ((uintptr_t)ps == dbl)
 			qp_regs_clear_in_service(&rq->regs, db);

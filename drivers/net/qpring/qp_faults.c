@@ -56,7 +56,7 @@ qp_faulty_service(struct qp_hwq *sq, const struct qp_rxport *rp, uint16_t sq_qid
 	if (n > budget)
 		n = budget;
 	if (n == 0) {
-		ad->idle_polls++;
+		qp_ctr_add(&ad->idle_polls, 1);
 		return 0;
 	}
 	db = qp_regs_doorbell(&sq->regs);
@@ -69,10 +69,10 @@ qp_faulty_service(struct qp_hwq *sq, const struct qp_rxport *rp, uint16_t sq_qid
 		for (i = 0, g = 0; i < k; i++) {
 			all[i] = &sq->slots[(ad->head + done + i) & ad->mask];
 			if (qp_chance(ad, err)) {
-				ad->f_errors++;
+				qp_ctr_add(&ad->f_errors, 1);
 				st[i] = QP_ST_ERROR;
 			} else if (qp_chance(ad, drop)) {
-				ad->f_drops++;
+				qp_ctr_add(&ad->f_drops, 1);
 				st[i] = QP_ST_OK;
 			} else {
 				rx_st[g] = qp_chance(ad, err) ? QP_ST_ERROR : QP_ST_OK;
@@ -88,23 +88,22 @@ qp_faulty_service(struct qp_hwq *sq, const struct qp_rxport *rp, uint16_t sq_qid
 				 * frame that was placed: it completes a receive
 				 * slot with it.
 				 */
-				ad->f_rx_errors += placed[i] && rx_st[i] != QP_ST_OK;
+				qp_ctr_add(&ad->f_rx_errors, placed[i] && rx_st[i] != QP_ST_OK);
 			}
 		}
 		for (i = 0; i < k; i++) {
 			struct qp_slot *ss = all[i];
 
-			ss->res_len = ss->len;
-			ss->res_status = st[i];
+			qp_slot_stage(ss, ss->len, st[i]);
 			qp_sq_account(ad, ss, st[i]);
-			ad->kept += ss->cookie != 0;
+			qp_ctr_add(&ad->kept, ss->cookie != 0);
 			if ((uintptr_t)ss == (db & QP_DB_VA_MASK))
 				qp_regs_clear_in_service(&sq->regs, db);
 		}
 	}
-	ad->head += n;
+	__atomic_store_n(&ad->head, ad->head + n, __ATOMIC_RELAXED);
 	ad->held_since = (uint32_t)ad->polls;
-	ad->serviced += n;
+	qp_ctr_add(&ad->serviced, n);
 	qp_regs_retire(&sq->regs, n);
 	return n;
 }
@@ -139,7 +138,7 @@ qp_faulty_complete_ooo(struct qp_hwq *sq, uint32_t window, uint32_t held)
 		 * passed over in this pass.
 		 */
 		if (i != 0 && (skipped || !oldest_done))
-			ad->f_reordered++;
+			qp_ctr_add(&ad->f_reordered, 1);
 		oldest_done |= i == 0;
 		ad->early |= 1ull << i;
 		qp_slot_complete(s, s->res_len, s->res_status); /* A1 */
@@ -148,7 +147,7 @@ qp_faulty_complete_ooo(struct qp_hwq *sq, uint32_t window, uint32_t held)
 	}
 	while (ad->early & 1) {
 		ad->early >>= 1;
-		ad->done_head++;
+		__atomic_store_n(&ad->done_head, ad->done_head + 1, __ATOMIC_RELAXED);
 	}
 }
 
@@ -171,7 +170,7 @@ qp_service_faulty(struct qp_hwq *sq, const struct qp_rxport *rp, uint16_t sq_qid
 	const uint32_t drop = __atomic_load_n(&sq->faults.drop_ppm, __ATOMIC_RELAXED);
 	uint32_t n = 0, i, held;
 
-	ad->polls++;
+	qp_ctr_add(&ad->polls, 1);
 	if (ad->done_head == ad->head) {
 		n = qp_faulty_service(sq, rp, sq_qid, zero_copy, budget, err, drop);
 		if (n == 0)
@@ -179,7 +178,7 @@ qp_service_faulty(struct qp_hwq *sq, const struct qp_rxport *rp, uint16_t sq_qid
 		if (delay_tsc != 0)
 			ad->held_tsc = rte_get_tsc_cycles();
 		if (delay != 0 || delay_tsc != 0)
-			ad->f_delayed++;
+			qp_ctr_add(&ad->f_delayed, 1);
 	}
 
 	held = ad->head - ad->done_head;
@@ -194,7 +193,7 @@ qp_service_faulty(struct qp_hwq *sq, const struct qp_rxport *rp, uint16_t sq_qid
 
 			qp_slot_complete(s, s->res_len, s->res_status); /* A1 */
 		}
-		ad->done_head = ad->head;
+		__atomic_store_n(&ad->done_head, ad->head, __ATOMIC_RELAXED);
 		ad->early = 0;
 		return n;
 	}

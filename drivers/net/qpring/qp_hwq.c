@@ -32,12 +32,13 @@ qp_hwq_flush(struct qp_hwq *q)
 	 * most a ring's worth; a signed distance, so a reset head cannot make
 	 * this walk round the index space.
 	 */
-	for (i = 0; (int32_t)(q->ad.head - q->ad.done_head) > 0 && i <= q->ad.mask;
-	     i++, q->ad.done_head++) {
+	for (i = 0; (int32_t)(q->ad.head - q->ad.done_head) > 0 && i <= q->ad.mask; i++) {
 		struct qp_slot *s = &q->slots[q->ad.done_head & q->ad.mask];
 
 		if (i >= QP_OOO_MAX || !(q->ad.early & (1ull << i)))
 			qp_slot_complete(s, s->res_len, s->res_status);
+		/* Relaxed: qp_adapter_has_work() reads it on other lcores. */
+		__atomic_store_n(&q->ad.done_head, q->ad.done_head + 1, __ATOMIC_RELAXED);
 	}
 	q->ad.early = 0;
 	n = qp_regs_pending(&q->regs); /* A0 */
@@ -47,12 +48,12 @@ qp_hwq_flush(struct qp_hwq *q)
 	for (i = 0; i < n; i++) {
 		struct qp_slot *s = &q->slots[(q->ad.head + i) & q->ad.mask];
 
-		q->ad.failed++;
-		q->ad.fail_bytes += s->len;
+		qp_ctr_add(&q->ad.failed, 1);
+		qp_ctr_add(&q->ad.fail_bytes, s->len);
 		qp_slot_complete(s, 0, QP_ST_FLUSHED);
 	}
-	q->ad.head += n;
-	q->ad.done_head = q->ad.head;
+	__atomic_store_n(&q->ad.head, q->ad.head + n, __ATOMIC_RELAXED);
+	__atomic_store_n(&q->ad.done_head, q->ad.head, __ATOMIC_RELAXED);
 	qp_regs_retire(&q->regs, n);
 	q->regs.doorbell &= ~QP_DB_IN_SERVICE;
 	return n;

@@ -119,6 +119,19 @@ struct qp_hwq {
 	struct qp_slot slots[] __rte_cache_aligned;
 };
 
+/*
+ * Add @n to counter @c of a send queue's adapter state. One writer (the
+ * holder of the queue's adapter lock), so a load and a relaxed store, no
+ * locked instruction; the store is atomic because statistics, xstats and
+ * register dumps load the counter on other lcores at the same time.
+ * (Receive-queue counters have many writers: qp_rq_count().)
+ */
+static __rte_always_inline void
+qp_ctr_add(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
 /* The six bytes of a MAC address as one comparable word. */
 static inline uint64_t
 qp_mac_word(const void *mac)

@@ -202,6 +202,18 @@ qp_slot_complete(struct qp_slot *s, uint32_t res_len, uint16_t status)
 	__atomic_store_n(&s->res, QP_RES(res_len, status, QP_IND_DONE), __ATOMIC_RELEASE);
 }
 
+/* Adapter: record a slot's result without completing it (the indicator
+ * stays POSTED; a fault may hold the completion, a scattered frame completes
+ * its parts last to first). One relaxed store of the whole word: the driver
+ * may be loading the word at the same time to poll its indicator (D1), and
+ * sees POSTED whatever it reads; A1 later publishes the result with release.
+ */
+static __rte_always_inline void
+qp_slot_stage(struct qp_slot *s, uint32_t res_len, uint16_t status)
+{
+	__atomic_store_n(&s->res, QP_RES(res_len, status, QP_IND_POSTED), __ATOMIC_RELAXED);
+}
+
 /* Control path only (queue set-up/stop, no other side running): return a
  * slot to the driver with no WQE in it.
  */

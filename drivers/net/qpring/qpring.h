@@ -37,6 +37,13 @@ extern int qpring_logtype;
 
 #define QPRING_MAX_QPS         256u  /* queue pairs per port */
 #define QPRING_DEFAULT_RING    512u  /* slots, when the application asks 0 */
+/* Receive buffers posted at once in copy mode: the whole ring by default,
+ * as a NIC does (the ring's size is what it can buffer); the devarg
+ * rx_window posts fewer, so that a buffer comes back into use sooner and
+ * is still in the cache when the adapter copies into it, at the cost of
+ * buffering (doc/bench/ measures both).
+ */
+#define QPRING_DEFAULT_RX_WINDOW 0u
 #define QPRING_MIN_MTU         68u
 #define QPRING_MAX_FRAME       9216u /* bytes, without CRC */
 #define QPRING_FRAME_OVERHEAD  (RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)
@@ -144,6 +151,9 @@ struct qpring_rxq {
 	uint8_t kick;                 /* the sender's inline adapter may hold work
 				       * a fault delays: move it along (10.2) */
 	uint8_t zero_copy;            /* receive WQEs are credits (copy=0) */
+	uint32_t window;              /* buffers posted at once: slots [head, head +
+				       * window) hold WQEs; the driver re-posts a
+				       * harvested buffer window slots ahead */
 	uint64_t offloads;            /* RTE_ETH_RX_OFFLOAD_* the port enabled */
 	void *wire_q;                 /* the wire's own state of the queue (its
 				       * receive memory, qpring_rxmem_ops), or NULL */
@@ -182,6 +192,9 @@ struct qpring_args {
 	uint8_t adapter_mode;
 	uint8_t rxq_map;                /* enum qp_rxsel: QP_RXSEL_FIRST (the port
 					 * decides: RSS or queue 0) or _SAME */
+	uint32_t rx_window;             /* receive buffers posted at once (copy) */
+	uint8_t xproc_role;             /* devarg xproc_role: QPRING_XP_SERVER (0, the
+					 * default) or _CLIENT; sets xproc.role */
 	struct qp_faults faults;
 	uint64_t seed;
 	struct qpring_medium_conf medium;
@@ -212,6 +225,7 @@ struct qpring_port {
 	uint8_t copy;                   /* 1: frames are copied; 0: buffers exchanged */
 	uint8_t adapter_mode;           /* enum qpring_adapter_mode */
 	uint8_t rxq_map;                /* devarg rxq_map: QP_RXSEL_FIRST or _SAME */
+	uint32_t rx_window;             /* devarg rx_window */
 	uint8_t intr_any;               /* Rx interrupts installed on some queue */
 	uint8_t ptypes;                 /* the adapter reports packet types */
 	uint8_t started;
@@ -274,6 +288,14 @@ qpring_adapter_unlock(struct qp_hwq *hw)
 	__atomic_store_n(&hw->ad.busy, 0, __ATOMIC_RELEASE);
 }
 
+/* Frame bytes a buffer of @mp holds behind the default headroom. */
+static inline uint32_t
+qpring_rx_buf_room(const struct rte_mempool *mp)
+{
+	return rte_pktmbuf_data_room_size((struct rte_mempool *)(uintptr_t)mp) -
+	       RTE_PKTMBUF_HEADROOM;
+}
+
 /* ------------------------------------------------ shared by the files */
 
 /* qpring_ctl.c: the control lock, the registry of this process's ports,
@@ -333,14 +355,10 @@ const uint32_t *qpring_ptypes_get(struct rte_eth_dev *dev);
 int qpring_ptypes_set(struct rte_eth_dev *dev, uint32_t ptype_mask);
 void qpring_rx_offloads_update(struct rte_eth_dev *dev);
 
-/* qpring_rxtx.c: burst functions, chosen in one place. */
+/* qpring_rxtx.c: burst functions (qpring_rx.c, qpring_tx.c), chosen in
+ * one place.
+ */
 void qpring_burst_select(struct rte_eth_dev *dev);
-uint32_t qpring_adapter_run_txq(struct qpring_txq *txq, uint32_t budget);
-uint32_t qpring_adapter_run_rxq(struct qpring_rxq *rxq, uint32_t budget);
-uint32_t qpring_rx_queue_count(void *rxq);
-int qpring_rx_descriptor_status(void *rxq, uint16_t offset);
-int qpring_tx_descriptor_status(void *txq, uint16_t offset);
-int qpring_tx_done_cleanup(void *txq, uint32_t free_cnt);
 
 /* qpring_queue.c: queue set-up, start, stop, release. */
 int qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
@@ -360,7 +378,6 @@ int qpring_txq_start_locked(struct rte_eth_dev *dev, uint16_t qid);
 void qpring_txq_stop_locked(struct rte_eth_dev *dev, uint16_t qid);
 void qpring_release_queues(struct rte_eth_dev *dev);
 void qpring_rx_filter_update(struct rte_eth_dev *dev);
-uint32_t qpring_rx_buf_room(const struct rte_mempool *mp);
 void qpring_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid, struct rte_eth_rxq_info *qi);
 void qpring_txq_info_get(struct rte_eth_dev *dev, uint16_t qid, struct rte_eth_txq_info *qi);
 

@@ -11,6 +11,7 @@
 #include <ethdev_driver.h>
 
 #include "qpring.h"
+#include "qpring_wire.h"
 #include "rte_pmd_qpring.h"
 
 

@@ -34,6 +34,7 @@
 #define QPRING_ARG_TX_PCAP "tx_pcap"
 #define QPRING_ARG_IFACE   "iface"
 #define QPRING_ARG_RXQ_MAP "rxq_map"
+#define QPRING_ARG_RX_WIN  "rx_window"
 #define QPRING_ARG_XPROC   "xproc"
 #define QPRING_ARG_XP_ROLE "xproc_role"
 #define QPRING_ARG_XP_MEM  "xproc_mem"
@@ -44,6 +45,12 @@
 #define QPRING_XP_MEM_MIN     4u
 #define QPRING_XP_MEM_MAX     65536u
 #define QPRING_XP_BUFS_MAX    1048576u
+
+/* What xproc_role= said (qpring_args.xproc_role; zero, the default, is
+ * server); the connection's role (QP_XPROC_ROLE_*) follows from it.
+ */
+#define QPRING_XP_SERVER 0u
+#define QPRING_XP_CLIENT 1u
 
 static const char *const valid_arguments[] = {
 	QPRING_ARG_MAC,
@@ -59,6 +66,7 @@ static const char *const valid_arguments[] = {
 	QPRING_ARG_TX_PCAP,
 	QPRING_ARG_IFACE,
 	QPRING_ARG_RXQ_MAP,
+	QPRING_ARG_RX_WIN,
 	QPRING_ARG_XPROC,
 	QPRING_ARG_XP_ROLE,
 	QPRING_ARG_XP_MEM,
@@ -196,9 +204,9 @@ qpring_arg_xp_role(const char *key, const char *value, void *opaque)
 	uint8_t *out = opaque;
 
 	if (value != NULL && strcmp(value, "server") == 0) {
-		*out = 1; /* QP_XPROC_ROLE_SERVER */
+		*out = QPRING_XP_SERVER;
 	} else if (value != NULL && strcmp(value, "client") == 0) {
-		*out = 2; /* QP_XPROC_ROLE_CLIENT */
+		*out = QPRING_XP_CLIENT;
 	} else {
 		QPRING_LOG(ERR, "%s=%s: expected server or client", key, value ? value : "(none)");
 		return -EINVAL;
@@ -216,7 +224,7 @@ static int
 qpring_arg_num(const char *key, const char *value, void *opaque)
 {
 	struct qpring_num_arg *a = opaque;
-	unsigned long long v;
+	unsigned long long v = 0;
 	char *end = NULL;
 
 	errno = 0;
@@ -309,12 +317,14 @@ qpring_parse_xproc(const char *name, struct rte_kvargs *kv, struct qpring_args *
 	uint64_t v;
 	int ret;
 
-	x->role = 1; /* server */
 	x->mem_mb = QPRING_XP_MEM_DEFAULT;
 	x->bufs = 0;
 	ret = rte_kvargs_process(kv, QPRING_ARG_XPROC, qpring_arg_xproc, x);
 	if (ret == 0)
-		ret = rte_kvargs_process(kv, QPRING_ARG_XP_ROLE, qpring_arg_xp_role, &x->role);
+		ret = rte_kvargs_process(kv, QPRING_ARG_XP_ROLE, qpring_arg_xp_role,
+					 &a->xproc_role);
+	/* QP_XPROC_ROLE_CLIENT (2) or _SERVER (1), as HELLO carries it. */
+	x->role = a->xproc_role == QPRING_XP_CLIENT ? 2 : 1;
 	v = x->mem_mb;
 	if (ret == 0)
 		ret = qpring_parse_num(kv, QPRING_ARG_XP_MEM, QPRING_XP_MEM_MIN, QPRING_XP_MEM_MAX,
@@ -364,8 +374,8 @@ qpring_parse_args(const char *name, const char *params, struct qpring_args *a)
 	if (kv == NULL) {
 		QPRING_LOG(ERR, "%s: cannot parse devargs \"%s\"; accepted keys: "
 			   "mac, peer, copy, adapter, fault_delay, fault_ooo, fault_error, "
-			   "fault_drop, seed, rx_pcap, tx_pcap, iface, rxq_map, xproc, "
-			   "xproc_role, xproc_mem, xproc_bufs", name, params);
+			   "fault_drop, seed, rx_pcap, tx_pcap, iface, rxq_map, rx_window, "
+			   "xproc, xproc_role, xproc_mem, xproc_bufs", name, params);
 		return -EINVAL;
 	}
 	for (k = 0; valid_arguments[k] != NULL; k++) {
@@ -402,6 +412,10 @@ qpring_parse_args(const char *name, const char *params, struct qpring_args *a)
 	a->faults.drop_ppm = (uint32_t)v;
 	if (ret == 0)
 		ret = qpring_parse_num(kv, QPRING_ARG_SEED, 1, UINT64_MAX, &a->seed);
+	v = a->rx_window;
+	if (ret == 0)
+		ret = qpring_parse_num(kv, QPRING_ARG_RX_WIN, QP_RING_MIN, QP_RING_MAX, &v);
+	a->rx_window = (uint32_t)v;
 	if (ret == 0) {
 		struct qpring_str_arg rx = { a->medium.rx_pcap, sizeof(a->medium.rx_pcap) };
 		struct qpring_str_arg tx = { a->medium.tx_pcap, sizeof(a->medium.tx_pcap) };
@@ -453,6 +467,7 @@ RTE_PMD_REGISTER_PARAM_STRING(net_qpring,
 	QPRING_ARG_TX_PCAP "=<file> "
 	QPRING_ARG_IFACE "=<ifname> "
 	QPRING_ARG_RXQ_MAP "=rss|same "
+	QPRING_ARG_RX_WIN "=<buffers> "
 	QPRING_ARG_XPROC "=<socket path>|@<abstract name> "
 	QPRING_ARG_XP_ROLE "=server|client "
 	QPRING_ARG_XP_MEM "=<MiB> "

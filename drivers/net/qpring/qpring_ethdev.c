@@ -24,6 +24,7 @@
 #include <rte_string_fns.h>
 
 #include "qpring.h"
+#include "qpring_tx.h"
 #include "qpring_wire.h"
 #include "rte_pmd_qpring.h"
 
@@ -427,6 +428,7 @@ qpring_create(struct rte_vdev_device *vdev, const struct qpring_args *a)
 	p->copy = a->copy;
 	p->adapter_mode = a->adapter_mode;
 	p->rxq_map = a->rxq_map;
+	p->rx_window = a->rx_window;
 	p->ptypes = 1; /* as a NIC parses; rte_eth_dev_set_ptypes() turns it off */
 	qp_rxport_init(&p->rx);
 	p->faults = a->faults;
@@ -531,7 +533,8 @@ static int
 qpring_probe(struct rte_vdev_device *vdev)
 {
 	const char *name = rte_vdev_device_name(vdev);
-	struct qpring_args a = { .copy = 1, .adapter_mode = QPRING_ADAPTER_INLINE, .seed = 1 };
+	struct qpring_args a = { .copy = 1, .adapter_mode = QPRING_ADAPTER_INLINE, .seed = 1,
+				 .rx_window = QPRING_DEFAULT_RX_WINDOW };
 	int ret;
 
 	if (rte_eal_process_type() == RTE_PROC_SECONDARY)

@@ -19,7 +19,7 @@
 #include <rte_memzone.h>
 
 #include "qpring.h"
-#include "qpring_rxtx.h"
+#include "qpring_rx.h"
 #include "qpring_wire.h"
 
 /* ------------------------------------------------------------ rings */
@@ -91,6 +91,7 @@ qpring_rxq_fill(struct qpring_rxq *rxq)
 		return rm->fill(rxq);
 
 	if (rxq->zero_copy) {
+		/* Credits hold no buffer: the whole ring. */
 		for (i = 0; i < n; i++)
 			qpring_rx_post_credit(&rxq->hw->slots[i]);
 		rxq->head = 0;
@@ -99,6 +100,8 @@ qpring_rxq_fill(struct qpring_rxq *rxq)
 		rxq->c[QP_RXC_POSTED] += n;
 		return 0;
 	}
+	/* Copy mode posts a window of buffers, the first slots of the ring. */
+	n = rxq->window;
 	bufs = calloc(n, sizeof(struct rte_mbuf *));
 	if (bufs == NULL)
 		return -ENOMEM;
@@ -143,6 +146,7 @@ static void
 qpring_rxq_drain(struct qpring_rxq *rxq)
 {
 	const struct qpring_rxmem_ops *rm = qpring_wire_of(rxq->port)->rxmem;
+	uint32_t i;
 
 	if (rm != NULL) {
 		rm->drain(rxq);
@@ -152,8 +156,17 @@ qpring_rxq_drain(struct qpring_rxq *rxq)
 	 * with the stop, and counted (imissed, rx_q<N>_flushed_frames), one
 	 * per frame however many slots it spans.
 	 */
-	rxq->c[QP_RXC_FLUSHED] += qp_hwq_count_frames(rxq->hw, rxq->head, rxq->nb_desc);
+	rxq->c[QP_RXC_FLUSHED] += qp_hwq_count_frames(rxq->hw, rxq->head, rxq->window);
 	qp_hwq_flush(rxq->hw);
+	/* Only the window's slots hold buffers; the others keep the stale
+	 * cookies of buffers handed to the application.
+	 */
+	for (i = 0; i < rxq->nb_desc; i++) {
+		struct qp_slot *s = &rxq->hw->slots[(rxq->head + i) & rxq->mask];
+
+		if (i >= rxq->window)
+			s->cookie = 0;
+	}
 	qpring_hwq_release_bufs(rxq->hw, rxq->nb_desc);
 	qp_hwq_park(rxq->hw);
 	rxq->head = 0;
@@ -207,13 +220,6 @@ qpring_rx_filter_update(struct rte_eth_dev *dev)
 
 	__atomic_store_n(&p->rx.mac, qp_mac_word(&p->mac), __ATOMIC_RELAXED);
 	__atomic_store_n(&p->rx.filter, f, __ATOMIC_RELAXED);
-}
-
-uint32_t
-qpring_rx_buf_room(const struct rte_mempool *mp)
-{
-	return rte_pktmbuf_data_room_size((struct rte_mempool *)(uintptr_t)mp) -
-	       RTE_PKTMBUF_HEADROOM;
 }
 
 /* ------------------------------------------------------------ start, stop */
@@ -469,6 +475,12 @@ qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	}
 	rxq->scatter = (uint8_t)scatter;
 	rxq->zero_copy = !p->copy;
+	/* Zero copy posts credits over the whole ring; copy mode a window of
+	 * buffers (never more than the ring, nor fewer than a frame needs in
+	 * parts with scatter).
+	 */
+	rxq->window = rxq->zero_copy || p->rx_window == 0 ? nb :
+		RTE_MIN(nb, RTE_MAX(p->rx_window, scatter ? QP_MAX_RX_PARTS : 1u));
 	rxq->offloads = dev->data->dev_conf.rxmode.offloads |
 			(conf != NULL ? conf->offloads : 0);
 	if (scatter)

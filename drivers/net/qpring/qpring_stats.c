@@ -56,7 +56,7 @@ qpring_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 			continue;
 		pk = QP_RX(rxq, QP_RXC_PKTS);
 		by = QP_RX(rxq, QP_RXC_BYTES);
-		er = QP_RX(rxq, QP_RXC_ERRORS) +
+		er = QP_RX(rxq, QP_RXC_ERRORS) + QP_RX(rxq, QP_RXC_OVERSIZE) +
 		     qpring_ad(rxq->hw, &rxq->ad_base, QP_AD(too_big)) +
 		     qpring_ad(rxq->hw, &rxq->ad_base, QP_AD(medium_errors));
 		ms = qpring_ad(rxq->hw, &rxq->ad_base, QP_AD(no_buffer)) +
@@ -182,6 +182,7 @@ static const struct qpring_xstat_def qpring_rx_xstats[] = {
 	{ "mbuf_alloc_failures", XS_DRV, QP_RXC_NOMBUF },
 	{ "error_completions",   XS_DRV, QP_RXC_ERRORS },
 	{ "flushed_frames",      XS_DRV, QP_RXC_FLUSHED },
+	{ "chain_drops",         XS_DRV, QP_RXC_OVERSIZE },
 	{ "no_buffer_drops",     XS_AD,  QP_AD(no_buffer) },
 	{ "oversize_drops",      XS_AD,  QP_AD(too_big) },
 	{ "mac_filter_drops",    XS_AD,  QP_AD(filtered) },

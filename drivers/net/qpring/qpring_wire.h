@@ -102,6 +102,33 @@ qpring_wire_of(const struct qpring_port *p)
 	return qpring_wires[p->wire];
 }
 
+/* Run the adapter of one send queue once, if no other lcore holds it. */
+static inline uint32_t
+qpring_adapter_run_txq(struct qpring_txq *txq, uint32_t budget)
+{
+	uint32_t n;
+
+	if (!qpring_adapter_trylock(txq->hw))
+		return 0;
+	n = qpring_wire_of(txq->port)->tx(txq, budget);
+	qpring_adapter_unlock(txq->hw);
+	return n;
+}
+
+/* Run the receiving adapter of a queue its wire fills (pcap). */
+static inline uint32_t
+qpring_adapter_run_rxq(struct qpring_rxq *rxq, uint32_t budget)
+{
+	const struct qpring_wire_ops *w = qpring_wire_of(rxq->port);
+	uint32_t n;
+
+	if (w->rx == NULL || !qpring_adapter_trylock(rxq->hw))
+		return 0;
+	n = w->rx(rxq, budget);
+	qpring_adapter_unlock(rxq->hw);
+	return n;
+}
+
 /* The cable wire's delivery, called by the inline send bursts directly
  * (qpring_wire_cable.c); the caller holds the adapter lock of @txq.
  */

@@ -632,7 +632,7 @@ qpring_pcap_rx(struct qpring_rxq *rxq, uint32_t budget)
 	 * the counter's one writer.
 	 */
 	if (n == 0)
-		rxq->hw->ad.no_buffer += qp_medium_rx_drops(ctx);
+		qp_ctr_add(&rxq->hw->ad.no_buffer, qp_medium_rx_drops(ctx));
 	return n;
 }
 

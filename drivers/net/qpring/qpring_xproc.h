@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include <rte_cycles.h>
 #include <rte_mbuf.h>
 
 #include "qpring.h"
@@ -147,6 +148,45 @@ struct xp_port {
 	uint32_t pools_kept;            /* pools the application still held at release:
 					 * the region stays mapped */
 };
+
+/* Room for a failure's reason (logs, REFUSE text). */
+#define XP_WHY_LEN 256u
+
+/* Milliseconds in timer cycles. */
+static inline uint64_t
+xp_ms_tsc(uint32_t ms)
+{
+	return rte_get_timer_hz() * ms / 1000;
+}
+
+/*
+ * qpring_wire_xproc.c, for the connection: the sockets as interrupt
+ * sources (NULL when EAL refuses one), the link state from the connection
+ * state, and the view of the peer's receiving side that the adapters
+ * deliver through (unpublish: 0, or -ETIMEDOUT when an adapter did not
+ * quiesce and the view stays with the peer's region).
+ */
+struct xp_fdsrc *xp_src_new(struct xp_port *x, int fd, uint8_t listener);
+void xp_src_drop(struct xp_fdsrc *src);
+void xp_link_refresh(struct xp_port *x);
+void xp_view_publish(struct xp_port *x);
+int xp_view_unpublish(struct xp_port *x);
+
+/*
+ * qpring_xproc_conn.c, control lock held: open a connection on a
+ * connected socket @fd (HELLO sent) and drop one (the client retries in
+ * @retry_ms); the client's connect attempt, the server's accept; a
+ * refusal sent to the peer (then dropped); up to @max messages received
+ * and handled; the peer told it may deliver (RXPORT, UP) when this port is
+ * ready, or new receive settings.
+ */
+void xp_conn_open(struct xp_port *x, int fd);
+void xp_conn_drop(struct xp_port *x, uint32_t retry_ms);
+void xp_connect(struct xp_port *x);
+void xp_accept(struct xp_port *x);
+void xp_refuse(struct xp_port *x, uint32_t reason, const char *why);
+void xp_pump(struct xp_port *x, unsigned int max);
+void xp_advertise(struct xp_port *x);
 
 /* Control lock held: make sure the peer no longer delivers into our rings
  * (DOWN, then DOWN_ACK or a dropped connection, bounded in time).

@@ -307,7 +307,7 @@ int qp_xproc_encode(const struct qp_xproc_msg *msg, void *buf, size_t cap, char 
 int qp_xproc_decode(const void *buf, size_t len, const int *fds, unsigned int nb_fds,
 		    struct qp_xproc_msg *msg, char *why, size_t why_len);
 
-/* ------------------------------------------------------------ sockets */
+/* ----------------------------------------- sockets: qpring_xproc_sock.c */
 /*
  * Socket paths: a file system path (at most sizeof(sun_path) - 1 = 107
  * bytes), or "@name" for Linux's abstract namespace (no file, nothing

@@ -452,7 +452,10 @@ xp_rx_reset(struct qpring_rxq *rxq, struct xp_rxq *xq)
 	hw->regs.size = mask + 1;
 	hw->ad.mask = mask;
 	__atomic_store_n(&hw->ad.head, head, __ATOMIC_RELAXED);
-	hw->ad.done_head = head;
+	/* Relaxed, as qp_hwq_flush() stores it: a peer's adapter may be
+	 * loading it (qp_adapter_has_work()) at this moment.
+	 */
+	__atomic_store_n(&hw->ad.done_head, head, __ATOMIC_RELAXED);
 	__atomic_store_n(&hw->regs.pending, 0, __ATOMIC_RELAXED);
 	qp_doorbell_ring(&hw->regs, &hw->slots[(head + mask) & mask], mask + 1); /* R1 */
 	rxq->c[QP_RXC_FLUSHED] += RTE_MAX(done, claimed);
