@@ -46,15 +46,22 @@ NOTES = {
              "main lcores: 4 lcores on 2 cores, oversubscribed",
     "qpring_service": "one forwarding lcore and the adapter on a service "
                       "lcore; the main lcore shares the service lcore's core",
+    "memif_2p": "two testpmd processes (server, client), one forwarding "
+                "lcore each, plus their main lcores: oversubscribed",
+    "qpring_xproc": "two testpmd processes cabled by the cross-process wire "
+                    "(server, client), one forwarding lcore each, plus their "
+                    "main lcores: oversubscribed",
 }
 
 # Figures the issue asks qpring to reach: (qpring driver, peer, mode,
 # frame, minimum ratio qpring/peer).
 TARGETS = (
     ("qpring_copy1", "memif", "io", 64, 1.5),
-    ("qpring_copy0", "ring", "io", 64, 0.5),
+    ("qpring_copy1", "memif", "io", 1500, 1.5),
+    ("qpring_copy0", "null", "io", 64, 2.0),
     ("qpring_service", "vhost", "io", 64, 1.0),
-    ("qpring_copy1", "memif", "io", 1500, 1.0),
+    ("qpring_xproc", "memif_2p", "io", 64, 1.0),
+    ("qpring_xproc", "memif_2p", "io", 1500, 1.0),
 )
 
 
@@ -862,7 +869,7 @@ def main():
                     "of the IPP phase")
     ap.add_argument("--ipp-sizes", help="frame sizes for IPP, e.g. 64,1500")
     ap.add_argument("--ipp-only", help="comma-separated setups for IPP "
-                    "(default: the run's drivers and memif_2p)")
+                    "(default: the run's drivers)")
     ap.add_argument("--testpmd-args", default="",
                     help="more testpmd application arguments for every "
                     "driver, e.g. \"--rxd=256 --txd=256\"")

@@ -87,6 +87,23 @@ def make_drivers(plugin):
     x.procs = vhost
     d.append(x)
 
+    x = Driver("memif_2p", "net_memif 2 processes", True,
+               "server and client ports in two processes, 1 fwd lcore each "
+               "(copy mode)", 2)
+
+    def memif2(uid, size):
+        sock = "/run/qpbench-%s.sock" % uid
+        arg = "socket=%s,socket-abstract=no" % sock
+        return [dict(eal=["--vdev", "net_memif0,role=server," + arg],
+                     app=["--port-topology=loop"], files=[sock],
+                     wait_file=sock, name="server"),
+                dict(eal=["--main-lcore", "1", "--vdev",
+                          "net_memif0,role=client," + arg],
+                     app=["--port-topology=loop"], seeds=True,
+                     name="client")]
+    x.procs = memif2
+    d.append(x)
+
     def qpring(extra, lcores=None, service=False):
         def f(uid, size):
             p = dict(eal=qp + ["--vdev", "net_qpring0," + extra,
@@ -111,6 +128,22 @@ def make_drivers(plugin):
     x = Driver("qpring_service", "qpring service copy=1", False,
                "1 fwd lcore + 1 service lcore (adapter) on 2 cores", 2)
     x.procs = qpring("adapter=service,copy=1", service=True)
+    d.append(x)
+    x = Driver("qpring_xproc", "qpring 2 processes (xproc)", False,
+               "server and client ports in two processes cabled by the "
+               "cross-process wire, 1 fwd lcore each, adapter inline", 2)
+
+    def xproc(uid, size):
+        sock = "/run/qpbench-%s.sock" % uid
+        arg = "xproc=%s" % sock
+        return [dict(eal=qp + ["--vdev", "net_qpring0,xproc_role=server," + arg],
+                     app=["--port-topology=loop"], files=[sock],
+                     wait_file=sock, name="server"),
+                dict(eal=qp + ["--main-lcore", "1", "--vdev",
+                               "net_qpring0,xproc_role=client," + arg],
+                     app=["--port-topology=loop"], seeds=True,
+                     name="client")]
+    x.procs = xproc
     d.append(x)
     return d
 

@@ -108,6 +108,30 @@ qp_fast_run(struct qp_hwq *sq, struct qp_slot *ss, struct qp_slot *rs, uint32_t 
 }
 
 /*
+ * How many of the @n WQEs at @s are simple and no longer than @lim. A
+ * simple WQE's word is QP_WQE_SIMPLE with the length in its low half, so
+ * its exclusive or with QP_WQE_SIMPLE is its length, and any other WQE's is
+ * at least 2^32. Four at a time: the or of the four is at least the largest
+ * of them, so within @lim means all four are; over it, they are looked at
+ * one by one (lengths can or to more than each is).
+ */
+static __rte_always_inline uint32_t
+qp_fast_scan_run(const struct qp_slot *s, uint32_t n, uint64_t lim)
+{
+	const struct qp_slot *p = s, *const e4 = s + (n & ~3u), *const e = s + n;
+
+	for (; p != e4; p += 4)
+		if (unlikely(((p[0].wqe_word ^ QP_WQE_SIMPLE) | (p[1].wqe_word ^ QP_WQE_SIMPLE) |
+			      (p[2].wqe_word ^ QP_WQE_SIMPLE) |
+			      (p[3].wqe_word ^ QP_WQE_SIMPLE)) > lim))
+			break;
+	for (; p != e; p++)
+		if (unlikely((p->wqe_word ^ QP_WQE_SIMPLE) > lim))
+			break;
+	return (uint32_t)(p - s);
+}
+
+/*
  * How many of the @n send WQEs from @head are simple and no longer than
  * @lim: the run the fast path takes. Found before any receive slot is
  * claimed, so each claimed slot gets a frame.
@@ -116,15 +140,11 @@ static __rte_always_inline uint32_t
 qp_fast_scan(const struct qp_slot *slots, uint32_t head, uint32_t mask, uint32_t n, uint32_t lim)
 {
 	const uint32_t first = RTE_MIN(n, mask + 1 - (head & mask));
-	const struct qp_slot *s = &slots[head & mask], *end = s + first;
+	const uint32_t k = qp_fast_scan_run(&slots[head & mask], first, lim);
 
-	for (; s != end; s++)
-		if (unlikely(s->wqe_word - QP_WQE_SIMPLE > lim))
-			return (uint32_t)(s - &slots[head & mask]);
-	for (s = slots, end = slots + (n - first); s != end; s++)
-		if (unlikely(s->wqe_word - QP_WQE_SIMPLE > lim))
-			return first + (uint32_t)(s - slots);
-	return n;
+	if (k < first || first == n)
+		return k;
+	return first + qp_fast_scan_run(slots, n - first, lim);
 }
 
 /*

@@ -43,7 +43,9 @@
 
 /*
  * @n > QP_COPY_INLINE_MAX (qp_copy() takes the smaller ones); @dst and
- * @src do not overlap. Whole blocks, then the last block of the frame,
+ * @src do not overlap. Pairs of blocks while more than two are left (the
+ * loop ends on a pointer, with no trip count worked out first), then one
+ * more block if more than one is left, then the last block of the frame,
  * overlapping what went before: no loop over the remainder. Whole 32-byte
  * moves: the build's tuning (corei7) would split each into two halves.
  */
@@ -53,13 +55,13 @@ qp_copy_avx2(uint8_t *dst, const uint8_t *src, uint32_t n)
 	const uint8_t *const end = src + n;
 	uint8_t *const dend = dst + n;
 
-	/* Two blocks a round while more than two are left. */
-	for (; n > 2 * QP_AVX2_BLOCK; n -= 2 * QP_AVX2_BLOCK, src += 2 * QP_AVX2_BLOCK,
-	     dst += 2 * QP_AVX2_BLOCK) {
+	while ((uintptr_t)(end - src) > 2 * QP_AVX2_BLOCK) {
 		QP_AVX2_MOVE_BLOCK(dst, src);
 		QP_AVX2_MOVE_BLOCK(dst + QP_AVX2_BLOCK, src + QP_AVX2_BLOCK);
+		src += 2 * QP_AVX2_BLOCK;
+		dst += 2 * QP_AVX2_BLOCK;
 	}
-	if (n > QP_AVX2_BLOCK)
+	if ((uintptr_t)(end - src) > QP_AVX2_BLOCK)
 		QP_AVX2_MOVE_BLOCK(dst, src);
 	QP_AVX2_MOVE_BLOCK(dend - QP_AVX2_BLOCK, end - QP_AVX2_BLOCK);
 }

@@ -423,25 +423,32 @@ struct qp_plan {
 	struct qp_hdrs h;      /* parse, when c->parse */
 };
 
-/* The parse of the frame as the receiver will see it: the source's, with
- * the tag the adapter inserts on the way.
+/* Bytes of a chained or tagged frame the adapter gathers to parse it. */
+#define QP_HDR_VIEW 256u
+
+/* The parse (and RSS hash) of the frame as the receiver will see it. A
+ * frame in one buffer is parsed where it lies; one in several buffers, or
+ * one the adapter inserts a tag into, through a gathered view of its first
+ * QP_HDR_VIEW bytes as they go on the wire (headers may span buffers).
  */
 static inline void
-qp_plan_parse(const struct qp_slot *ss, struct qp_plan *pl)
+qp_plan_parse(const struct qp_dctx *c, const struct qp_slot *ss, struct qp_plan *pl)
 {
-	uint32_t first;
-	const uint8_t *p = qp_frame_head(ss, &first);
+	uint8_t view[QP_HDR_VIEW];
+	uint32_t cap;
+	const uint8_t *p = qp_frame_head(ss, &cap);
 
-	qp_parse(p, first, &pl->h);
-	if ((pl->wflags & QP_WQE_F_VLAN) && pl->h.ptype != RTE_PTYPE_UNKNOWN) {
-		pl->h.vlan++;
-		pl->h.vlan_tci = pl->txo.tci;
-		pl->h.l2_len += 4;
-		if (pl->h.l3_end != 0)
-			pl->h.l3_end += 4;
-		pl->h.ptype = (pl->h.ptype & ~RTE_PTYPE_L2_MASK) |
-			      (pl->h.vlan == 1 ? RTE_PTYPE_L2_ETHER_VLAN : RTE_PTYPE_L2_ETHER_QINQ);
+	if (unlikely((pl->wflags & QP_WQE_F_VLAN) || cap < pl->wlen)) {
+		struct qp_src src;
+
+		cap = RTE_MIN(pl->wlen, QP_HDR_VIEW);
+		qp_src_init(&src, ss, pl->wflags, &pl->txo);
+		qp_src_copy(&src, view, cap);
+		p = view;
 	}
+	qp_parse(p, cap, pl->wlen, &pl->h);
+	if (c->rss != NULL)
+		pl->hashed = (uint8_t)qp_rss_hash(c->rss, p, &pl->h, &pl->hash);
 }
 
 /*
@@ -476,10 +483,7 @@ qp_plan(const struct qp_dctx *c, struct qp_adapter_q *sad, struct qp_slot *ss,
 		}
 	}
 	if (unlikely(c->parse)) {
-		qp_plan_parse(ss, pl);
-		if (c->rss != NULL)
-			pl->hashed = (uint8_t)qp_rss_hash(c->rss, (const uint8_t *)(uintptr_t)ss->addr,
-							  &pl->h, &pl->hash);
+		qp_plan_parse(c, ss, pl);
 	}
 	if (c->select == QP_RXSEL_SAME)
 		q = c->sq_qid;
@@ -577,8 +581,25 @@ qp_place(const struct qp_dctx *c, struct qp_slot *ss, struct qp_plan *pl, uint32
 			}
 			len = m->pkt_len;
 		}
-		if (unlikely(c->parse) && rx_st == QP_ST_OK)
-			qp_place_offloads(c, pl, rs, rte_pktmbuf_mtod(m, uint8_t *), &len, &start);
+		if (unlikely(c->parse) && rx_st == QP_ST_OK) {
+			if (likely(m->nb_segs == 1)) {
+				qp_place_offloads(c, pl, rs, rte_pktmbuf_mtod(m, uint8_t *),
+						  &len, &start);
+			} else {
+				/* A chain (to a scattering receiver): the
+				 * checksums are checked over its buffers, before
+				 * a strip moves the addresses.
+				 */
+				struct qp_dctx nc = *c;
+				uint16_t ck = (c->offloads & QP_RXO_CKSUM) ?
+					      qp_rx_cksum_chain(m, &pl->h) : 0;
+
+				nc.offloads &= ~QP_RXO_CKSUM;
+				qp_place_offloads(&nc, pl, rs, rte_pktmbuf_mtod(m, uint8_t *),
+						  &len, &start);
+				rs->wb_ol |= ck;
+			}
+		}
 		/* The frame's mbuf, chain and all, goes to the receiver: the
 		 * send slot no longer holds it.
 		 */

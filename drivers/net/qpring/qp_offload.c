@@ -21,6 +21,7 @@
 #include "qp_offload.h"
 
 #define QP_IPV6_HLEN 40u
+#define QP_IPV4_MAX_HLEN 60u
 #define QP_MAX_EXT_HDRS 4u
 
 static inline uint16_t
@@ -57,21 +58,21 @@ qp_l4_ptype(uint8_t proto, int frag)
 
 /* Is there room for the fixed part of the L4 header inside the IP packet? */
 static inline int
-qp_l4_fits(const struct qp_hdrs *h, uint32_t l4_start)
+qp_l4_fits(const struct qp_hdrs *h, uint32_t l4_start, uint32_t cap)
 {
 	uint32_t need = h->l4 == IPPROTO_TCP ? sizeof(struct rte_tcp_hdr) :
 			h->l4 == IPPROTO_UDP ? sizeof(struct rte_udp_hdr) : 0;
 
-	return l4_start + need <= h->l3_end;
+	return l4_start + need <= h->l3_end && l4_start + need <= cap;
 }
 
 static void
-qp_parse_ipv4(const uint8_t *p, uint32_t len, struct qp_hdrs *h)
+qp_parse_ipv4(const uint8_t *p, uint32_t cap, uint32_t len, struct qp_hdrs *h)
 {
 	const uint8_t *ip = p + h->l2_len;
 	uint32_t ihl, tot;
 
-	if (h->l2_len + sizeof(struct rte_ipv4_hdr) > len || (ip[0] >> 4) != 4)
+	if (h->l2_len + sizeof(struct rte_ipv4_hdr) > cap || (ip[0] >> 4) != 4)
 		return;
 	ihl = (ip[0] & 0xfu) * 4u;
 	tot = qp_rd16(ip + 2);
@@ -84,19 +85,19 @@ qp_parse_ipv4(const uint8_t *p, uint32_t len, struct qp_hdrs *h)
 	/* More fragments, or an offset: a fragment. */
 	h->frag = (qp_rd16(ip + 6) & 0x3fffu) != 0;
 	h->l4 = ip[9];
-	if (!h->frag && !qp_l4_fits(h, h->l2_len + ihl))
-		h->l4 = 0; /* truncated L4 header */
+	if (!h->frag && !qp_l4_fits(h, h->l2_len + ihl, cap))
+		h->l4 = 0; /* truncated L4 header, or beyond what the adapter reads */
 	h->ptype |= qp_l4_ptype(h->l4, h->frag);
 }
 
 static void
-qp_parse_ipv6(const uint8_t *p, uint32_t len, struct qp_hdrs *h)
+qp_parse_ipv6(const uint8_t *p, uint32_t cap, uint32_t len, struct qp_hdrs *h)
 {
 	const uint8_t *ip = p + h->l2_len;
 	uint32_t plen, hl = QP_IPV6_HLEN, n;
 	uint8_t nh;
 
-	if (h->l2_len + QP_IPV6_HLEN > len || (ip[0] >> 4) != 6)
+	if (h->l2_len + QP_IPV6_HLEN > cap || (ip[0] >> 4) != 6)
 		return;
 	plen = qp_rd16(ip + 4);
 	if (h->l2_len + QP_IPV6_HLEN + plen > len)
@@ -107,7 +108,7 @@ qp_parse_ipv6(const uint8_t *p, uint32_t len, struct qp_hdrs *h)
 	for (n = 0; qp_ipv6_ext(nh) && n < QP_MAX_EXT_HDRS; n++) {
 		uint32_t elen;
 
-		if (h->l2_len + hl + 8 > h->l3_end)
+		if (h->l2_len + hl + 8 > h->l3_end || h->l2_len + hl + 8 > cap)
 			return; /* truncated extension header: L3 unknown */
 		if (nh == IPPROTO_FRAGMENT) {
 			h->frag |= (qp_rd16(ip + hl + 2) & 0xfff9u) != 0; /* offset or M */
@@ -125,25 +126,27 @@ qp_parse_ipv6(const uint8_t *p, uint32_t len, struct qp_hdrs *h)
 	h->l3_len = (uint16_t)hl;
 	h->ptype |= hl == QP_IPV6_HLEN ? RTE_PTYPE_L3_IPV6 : RTE_PTYPE_L3_IPV6_EXT;
 	h->l4 = nh;
-	if (!h->frag && !qp_l4_fits(h, h->l2_len + hl))
+	if (!h->frag && !qp_l4_fits(h, h->l2_len + hl, cap))
 		h->l4 = 0;
 	h->ptype |= qp_l4_ptype(h->l4, h->frag);
 }
 
 void
-qp_parse(const uint8_t *p, uint32_t len, struct qp_hdrs *h)
+qp_parse(const uint8_t *p, uint32_t cap, uint32_t len, struct qp_hdrs *h)
 {
 	uint32_t off = RTE_ETHER_HDR_LEN;
 	uint16_t et;
 
 	memset(h, 0, sizeof(*h));
-	if (len < RTE_ETHER_HDR_LEN) {
+	if (cap > len)
+		cap = len;
+	if (cap < RTE_ETHER_HDR_LEN) {
 		h->ptype = RTE_PTYPE_UNKNOWN;
 		return;
 	}
 	et = qp_rd16(p + 12);
 	while ((et == RTE_ETHER_TYPE_VLAN || et == RTE_ETHER_TYPE_QINQ) && h->vlan < 2) {
-		if (off + 4 > len)
+		if (off + 4 > cap)
 			break;
 		if (h->vlan == 0)
 			h->vlan_tci = qp_rd16(p + off);
@@ -155,9 +158,9 @@ qp_parse(const uint8_t *p, uint32_t len, struct qp_hdrs *h)
 		   h->vlan == 1 ? RTE_PTYPE_L2_ETHER_VLAN : RTE_PTYPE_L2_ETHER_QINQ;
 	h->l2_len = (uint16_t)off;
 	if (et == RTE_ETHER_TYPE_IPV4)
-		qp_parse_ipv4(p, len, h);
+		qp_parse_ipv4(p, cap, len, h);
 	else if (et == RTE_ETHER_TYPE_IPV6)
-		qp_parse_ipv6(p, len, h);
+		qp_parse_ipv6(p, cap, len, h);
 }
 
 int
@@ -263,11 +266,72 @@ qp_rx_offload(uint32_t offloads, uint8_t *p, uint32_t *len, uint32_t *start,
 	return wb;
 }
 
-/* Ones' complement sum of @n bytes of @m from @off (any chain). */
+/*
+ * Ones' complement sum of @n bytes of @m from @off (any chain). Not
+ * rte_raw_cksum_mbuf(): DPDK 22.11's truncates a segment's unreduced sum
+ * before swapping it when the segment starts at an odd byte of the range.
+ * Each piece is reduced first; a piece that starts at an odd byte is summed
+ * in the other byte lane, so its (reduced) sum is swapped.
+ */
 static int
 qp_sum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t n, uint16_t *sum)
 {
-	return rte_raw_cksum_mbuf(m, off, n, sum);
+	uint32_t acc = 0, done = 0, l;
+	uint16_t s;
+
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	for (; m != NULL && done < n; m = m->next, off = 0) {
+		l = RTE_MIN((uint32_t)m->data_len - off, n - done);
+		s = rte_raw_cksum(rte_pktmbuf_mtod_offset(m, const uint8_t *, off), l);
+		acc += (done & 1) ? rte_bswap16(s) : s;
+		done += l;
+	}
+	if (done != n)
+		return -1;
+	acc = (acc & 0xffff) + (acc >> 16);
+	acc = (acc & 0xffff) + (acc >> 16);
+	*sum = (uint16_t)acc;
+	return 0;
+}
+
+uint16_t
+qp_rx_cksum_chain(const struct rte_mbuf *m, const struct qp_hdrs *h)
+{
+	uint8_t buf[QP_IPV4_MAX_HLEN];
+	const void *ip;
+	uint32_t l4_off = (uint32_t)h->l2_len + h->l3_len, l4_len, acc;
+	uint16_t sum, phdr, wb = 0, u;
+	int l4 = !h->frag && (h->l4 == IPPROTO_TCP || h->l4 == IPPROTO_UDP);
+
+	if (h->l3 == 4) {
+		ip = rte_pktmbuf_read(m, h->l2_len, h->l3_len, buf);
+		if (ip == NULL)
+			return 0;
+		wb |= rte_raw_cksum(ip, h->l3_len) == 0xffff ? QP_WB_IP_GOOD : QP_WB_IP_BAD;
+		l4_len = (uint32_t)h->l3_end - l4_off;
+		phdr = rte_ipv4_phdr_cksum(ip, 0);
+		/* UDP over IPv4 may carry no checksum (0): nothing to check. */
+		if (l4 && h->l4 == IPPROTO_UDP &&
+		    qp_sum_mbuf(m, l4_off + offsetof(struct rte_udp_hdr, dgram_cksum), 2, &u) == 0 &&
+		    u == 0)
+			return wb | QP_WB_L4_GOOD;
+	} else if (h->l3 == 6 && h->l3_len == QP_IPV6_HLEN) {
+		ip = rte_pktmbuf_read(m, h->l2_len, QP_IPV6_HLEN, buf);
+		if (ip == NULL)
+			return 0;
+		l4_len = rte_be_to_cpu_16(((const struct rte_ipv6_hdr *)ip)->payload_len);
+		phdr = rte_ipv6_phdr_cksum(ip, 0);
+	} else {
+		return 0;
+	}
+	if (!l4 || qp_sum_mbuf(m, l4_off, l4_len, &sum) != 0)
+		return wb;
+	acc = (uint32_t)sum + phdr;
+	acc = (acc & 0xffff) + (acc >> 16);
+	return wb | ((uint16_t)acc == 0xffff ? QP_WB_L4_GOOD : QP_WB_L4_BAD);
 }
 
 int
@@ -277,7 +341,7 @@ qp_tx_offload_prepare(uint16_t flags, const struct rte_mbuf *m, struct qp_txo *t
 	const uint32_t shift = (flags & QP_WQE_F_VLAN) ? 4u : 0u;
 	const uint8_t *ip;
 	uint32_t l4_len, end, field;
-	uint16_t sum, phdr;
+	uint16_t sum, phdr, cur;
 	uint32_t acc;
 
 	memset(t, 0, sizeof(*t));
@@ -344,8 +408,8 @@ qp_tx_offload_prepare(uint16_t flags, const struct rte_mbuf *m, struct qp_txo *t
 	if (l4_len < end - l2 - l3 || qp_sum_mbuf(m, l2 + l3, l4_len, &sum) != 0)
 		return -1;
 	/* The sum with the field as zero: take its present value out. */
-	acc = (uint32_t)sum + (uint16_t)~qp_rd16(rte_pktmbuf_mtod_offset(m, const uint8_t *,
-									 field));
+	memcpy(&cur, rte_pktmbuf_mtod_offset(m, const uint8_t *, field), sizeof(cur));
+	acc = (uint32_t)sum + (uint16_t)~cur;
 	acc += phdr;
 	acc = (acc & 0xffff) + (acc >> 16);
 	acc = (acc & 0xffff) + (acc >> 16);
@@ -362,12 +426,11 @@ qp_tx_offload_patch(const struct qp_txo *t, uint8_t *p, uint32_t len)
 {
 	if (t->hdr_end > len)
 		return;
-	if (t->ip_off != 0) {
-		p[t->ip_off] = (uint8_t)(t->ip_ck >> 8);
-		p[t->ip_off + 1] = (uint8_t)t->ip_ck;
-	}
-	if (t->l4_off != 0) {
-		p[t->l4_off] = (uint8_t)(t->l4_ck >> 8);
-		p[t->l4_off + 1] = (uint8_t)t->l4_ck;
-	}
+	/* Stored as summed: rte_raw_cksum() adds the frame's 16-bit words in
+	 * host order, so its complement goes back in host order.
+	 */
+	if (t->ip_off != 0)
+		memcpy(p + t->ip_off, &t->ip_ck, sizeof(t->ip_ck));
+	if (t->l4_off != 0)
+		memcpy(p + t->l4_off, &t->l4_ck, sizeof(t->l4_ck));
 }

@@ -30,8 +30,12 @@ struct qp_hdrs {
 	uint8_t frag;       /* an IP fragment */
 };
 
-/* Parse the @len bytes at @p (one contiguous buffer). */
-void qp_parse(const uint8_t *p, uint32_t len, struct qp_hdrs *h);
+/*
+ * Parse the headers of a frame of @len bytes whose first @cap bytes are at
+ * @p (one contiguous view). Headers are read within @cap only; lengths the
+ * headers state are checked against @len.
+ */
+void qp_parse(const uint8_t *p, uint32_t cap, uint32_t len, struct qp_hdrs *h);
 
 /*
  * The RSS hash of the parsed frame at @p under @rss: 1 with *hash set when
@@ -50,6 +54,13 @@ int qp_rss_hash(const struct qp_rss *rss, const uint8_t *p, const struct qp_hdrs
 uint16_t qp_rx_offload(uint32_t offloads, uint8_t *p, uint32_t *len, uint32_t *start,
 		       const struct qp_hdrs *h, uint16_t *vlan);
 
+/*
+ * Receive checksum checks of a frame that stays a chain of mbufs (zero copy
+ * to a receiver that scatters): the QP_WB_* checksum flags, 0 for a frame
+ * the adapter cannot check.
+ */
+uint16_t qp_rx_cksum_chain(const struct rte_mbuf *m, const struct qp_hdrs *h);
+
 /* Length of the frame of send WQE @flags (@len bytes) on the wire. */
 static inline uint32_t
 qp_tx_wire_len(uint16_t flags, uint32_t len)
@@ -63,7 +74,7 @@ qp_tx_wire_len(uint16_t flags, uint32_t len)
 struct qp_txo {
 	uint16_t ip_off;     /* offset of the IPv4 checksum field, or 0: none */
 	uint16_t l4_off;     /* offset of the TCP/UDP checksum field, or 0: none */
-	uint16_t ip_ck;      /* values, in network order */
+	uint16_t ip_ck;      /* values, in host order as rte_raw_cksum() sums */
 	uint16_t l4_ck;
 	uint16_t hdr_end;    /* the fields lie before this offset */
 	uint16_t tci;        /* tag to insert (QP_WQE_F_VLAN) */
