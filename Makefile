@@ -128,3 +128,10 @@ valgrind: test-deps build
 		meson setup $(VG_BUILD) -Dbuildtype=debugoptimized >/dev/null; fi
 	ninja -C $(VG_BUILD) drivers/net/qpring/librte_net_qpring.so
 	@sh scripts/valgrind-demo.sh $(VG_BUILD)
+
+# `make demo-xproc`: two dpdk-testpmd processes cabled through the
+# cross-process wire, a kill -9 of one and its return (scripts/demo-xproc.sh).
+.PHONY: demo-xproc
+
+demo-xproc: deps build
+	@sh scripts/demo-xproc.sh $(BUILD)

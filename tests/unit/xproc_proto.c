@@ -134,12 +134,15 @@ sample(struct qp_xproc_msg *m, uint16_t type, uint16_t nb_rq, bool rss)
 				x->rss_key[i] = (uint8_t)(0x6d + i * 3);
 			for (i = 0; i < QP_XPROC_RETA_SIZE; i++)
 				x->reta[i] = (uint16_t)(i % nb_rq);
+			x->select = QP_XPROC_SELECT_RSS;
 		}
+		x->flags = QP_XPROC_RXF_PTYPE;
 		for (i = 0; i < nb_rq; i++) {
 			x->rq[i].region_id = i % 2;
 			x->rq[i].nb_slots = QP_XPROC_SLOTS_MIN << (i % 12);
 			x->rq[i].offset = (uint64_t)i * 4096 * 64;
 			x->rq[i].buf_size = 2048 + i;
+			x->rq[i].flags = i % 2 ? QP_XPROC_RQ_F_SCATTER : 0;
 		}
 		break;
 	case QP_XPROC_UP:
@@ -214,12 +217,15 @@ test_layout(void)
 	CHECK_EQ(get_le(b + 40, 8), 0x38d34);
 	CHECK_EQ(get_le(b + 48, 2), 40);
 	CHECK_EQ(get_le(b + 50, 2), 128);
+	CHECK_EQ(b[52], QP_XPROC_SELECT_RSS);                    /* select at body 36 */
+	CHECK_EQ(b[53], QP_XPROC_RXF_PTYPE);                     /* flags at body 37 */
 	CHECK_EQ(b[56], 0x6d);
 	CHECK_EQ(get_le(b + 96 + 2 * 127, 2), 127 % 3);
 	CHECK_EQ(get_le(b + 352 + 24 * 2, 8), 2ull * 4096 * 64); /* rq[2].offset */
 	CHECK_EQ(get_le(b + 352 + 24 * 2 + 8, 4), 0);           /* region */
 	CHECK_EQ(get_le(b + 352 + 24 * 2 + 12, 4), 64);         /* slots */
 	CHECK_EQ(get_le(b + 352 + 24 * 2 + 16, 4), 2050);       /* buf_size */
+	CHECK_EQ(get_le(b + 352 + 24 * 1 + 20, 4), QP_XPROC_RQ_F_SCATTER); /* rq[1].flags */
 
 	sample(&m, QP_XPROC_DOWN_ACK, 0, false);
 	n = encode(&m, b);
@@ -442,8 +448,14 @@ static const struct bad_case bad_cases[] = {
 	  .err = -EINVAL, .reason = "max frame length 63" },
 	{ "RXPORT max frame 65536", QP_XPROC_RXPORT, 1, false, .off = B + 12, .w = 4,
 	  .val = 65536, .err = -EINVAL, .reason = "max frame length 65536" },
-	{ "RXPORT reserved", QP_XPROC_RXPORT, 1, false, .off = B + 36, .w = 4, .val = 1,
+	{ "RXPORT reserved", QP_XPROC_RXPORT, 1, false, .off = B + 38, .w = 2, .val = 1,
 	  .err = -EBADMSG, .reason = "RXPORT: reserved" },
+	{ "RXPORT select 3", QP_XPROC_RXPORT, 1, false, .off = B + 36, .w = 1, .val = 3,
+	  .err = -EINVAL, .reason = "queue selection 3" },
+	{ "RXPORT select rss without RSS", QP_XPROC_RXPORT, 1, false, .off = B + 36, .w = 1,
+	  .val = 2, .err = -EINVAL, .reason = "queue selection by RSS without" },
+	{ "RXPORT unknown flag", QP_XPROC_RXPORT, 1, false, .off = B + 37, .w = 1, .val = 0x80,
+	  .err = -EINVAL, .reason = "RXPORT: unknown flags 0x80" },
 	{ "rq region id 16", QP_XPROC_RXPORT, 3, true, .off = RQ0 + 24 + 8, .w = 4, .val = 16,
 	  .err = -EINVAL, .reason = "rq 1: region id 16" },
 	{ "rq 8 slots", QP_XPROC_RXPORT, 3, true, .off = RQ0 + 12, .w = 4, .val = 8,
@@ -463,8 +475,8 @@ static const struct bad_case bad_cases[] = {
 	  .err = -EINVAL, .reason = "rq 0: buffer size 63" },
 	{ "rq buffer 65536 bytes", QP_XPROC_RXPORT, 3, true, .off = RQ0 + 16, .w = 4,
 	  .val = 65536, .err = -EINVAL, .reason = "buffer size 65536" },
-	{ "rq reserved", QP_XPROC_RXPORT, 3, true, .off = RQ0 + 48 + 20, .w = 4, .val = 1,
-	  .err = -EBADMSG, .reason = "RXPORT: reserved" },
+	{ "rq unknown flag", QP_XPROC_RXPORT, 3, true, .off = RQ0 + 48 + 20, .w = 4, .val = 2,
+	  .err = -EINVAL, .reason = "rq 2: unknown flags 0x2" },
 	{ "UP reserved", QP_XPROC_UP, .off = B + 4, .w = 4, .val = 1, .err = -EBADMSG,
 	  .reason = "UP: reserved" },
 	{ "DOWN_ACK truncated", QP_XPROC_DOWN_ACK, .dlen = -4, .fix = true, .err = -EBADMSG,

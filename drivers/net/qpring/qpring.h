@@ -14,6 +14,7 @@
 #include <net/if.h>
 #include <stdint.h>
 #include <sys/queue.h>
+#include <sys/un.h>
 
 #include <ethdev_driver.h>
 #include <rte_common.h>
@@ -68,6 +69,7 @@ enum qpring_adapter_mode {
 enum qpring_wire_kind {
 	QPRING_WIRE_CABLE = 0, /* loopback, or a cable to another port of this process */
 	QPRING_WIRE_PCAP,      /* capture files or a live interface (libpcap) */
+	QPRING_WIRE_XPROC,     /* a port of another process (Unix socket + shared memory) */
 	QPRING_WIRE_NR
 };
 
@@ -153,6 +155,8 @@ struct qpring_rxq {
 				       * window) hold WQEs; the driver re-posts a
 				       * harvested buffer window slots ahead */
 	uint64_t offloads;            /* RTE_ETH_RX_OFFLOAD_* the port enabled */
+	void *wire_q;                 /* the wire's own state of the queue (its
+				       * receive memory, qpring_rxmem_ops), or NULL */
 	uint64_t c[QP_RXC_NR];
 	/* cold */
 	uint64_t base[QP_RXC_NR];
@@ -172,6 +176,14 @@ struct qpring_medium_conf {
 	char iface[IF_NAMESIZE]; /* live interface to send and receive on */
 };
 
+/* The cross-process wire's devargs (qpring_wire_xproc.c). */
+struct qpring_xproc_conf {
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* socket; "" = not this wire */
+	uint8_t role;      /* QP_XPROC_ROLE_SERVER or _CLIENT (qpring_xproc_proto.h) */
+	uint32_t mem_mb;   /* receive region, MiB */
+	uint32_t bufs;     /* buffers of each receive queue's pool; 0: from the ring */
+};
+
 struct qpring_args {
 	struct rte_ether_addr mac;
 	int mac_given;
@@ -181,9 +193,12 @@ struct qpring_args {
 	uint8_t rxq_map;                /* enum qp_rxsel: QP_RXSEL_FIRST (the port
 					 * decides: RSS or queue 0) or _SAME */
 	uint32_t rx_window;             /* receive buffers posted at once (copy) */
+	uint8_t xproc_role;             /* devarg xproc_role: QPRING_XP_SERVER (0, the
+					 * default) or _CLIENT; sets xproc.role */
 	struct qp_faults faults;
 	uint64_t seed;
 	struct qpring_medium_conf medium;
+	struct qpring_xproc_conf xproc;
 };
 
 /* Port state, in dev_private (shared memory, visible to secondaries). */
@@ -288,6 +303,7 @@ qpring_rx_buf_room(const struct rte_mempool *mp)
  */
 void qpring_ctl_init(const struct eth_dev_ops *ops);
 void qpring_lock(void);
+int qpring_trylock(void); /* 1 if taken (EAL's interrupt thread never blocks on it) */
 void qpring_unlock(void); /* delivers the link events noted under the lock */
 void qpring_registry_add(struct qpring_port *p);
 void qpring_registry_remove(struct qpring_port *p);
@@ -389,9 +405,9 @@ int qpring_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *
 int qpring_xstats_reset(struct rte_eth_dev *dev);
 int qpring_get_reg(struct rte_eth_dev *dev, struct rte_dev_reg_info *info);
 const struct qp_hwq *qpring_queue_hw(const struct rte_eth_dev *dev, uint16_t qid, int dir,
-				     uint32_t *driver_index);
+				     uint32_t *driver_index, uint32_t *nb_slots);
 struct rte_pmd_qpring_regs;
-void qpring_regs_fill(const struct qp_hwq *hw, uint32_t driver_index,
+void qpring_regs_fill(const struct qp_hwq *hw, uint32_t driver_index, uint32_t nb_slots,
 		      struct rte_pmd_qpring_regs *r);
 void qpring_telemetry_register(void);
 int qpring_rx_descriptor_dump(const struct rte_eth_dev *dev, uint16_t qid, uint16_t offset,

@@ -34,7 +34,7 @@ rte_pmd_qpring_regs_get(uint16_t port_id, uint16_t queue_id, enum rte_pmd_qpring
 {
 	const struct qp_hwq *hw;
 	struct rte_eth_dev *dev;
-	uint32_t di = 0;
+	uint32_t di = 0, nb = 0;
 	int err = 0;
 
 	dev = qpring_api_dev(port_id, regs, &err);
@@ -42,10 +42,10 @@ rte_pmd_qpring_regs_get(uint16_t port_id, uint16_t queue_id, enum rte_pmd_qpring
 		return err;
 	if (dir != RTE_PMD_QPRING_SQ && dir != RTE_PMD_QPRING_RQ)
 		return -EINVAL;
-	hw = qpring_queue_hw(dev, queue_id, (int)dir, &di);
+	hw = qpring_queue_hw(dev, queue_id, (int)dir, &di, &nb);
 	if (hw == NULL)
 		return -EINVAL;
-	qpring_regs_fill(hw, di, regs);
+	qpring_regs_fill(hw, di, nb, regs);
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 const struct qpring_wire_ops *const qpring_wires[QPRING_WIRE_NR] = {
 	[QPRING_WIRE_CABLE] = &qpring_wire_cable,
 	[QPRING_WIRE_PCAP] = &qpring_wire_pcap,
+	[QPRING_WIRE_XPROC] = &qpring_wire_xproc,
 };
 
 /*
@@ -43,6 +44,12 @@ void
 qpring_lock(void)
 {
 	rte_spinlock_lock(&qpring_ctl_lock);
+}
+
+int
+qpring_trylock(void)
+{
+	return rte_spinlock_trylock(&qpring_ctl_lock);
 }
 
 /*

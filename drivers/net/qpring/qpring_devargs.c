@@ -35,6 +35,22 @@
 #define QPRING_ARG_IFACE   "iface"
 #define QPRING_ARG_RXQ_MAP "rxq_map"
 #define QPRING_ARG_RX_WIN  "rx_window"
+#define QPRING_ARG_XPROC   "xproc"
+#define QPRING_ARG_XP_ROLE "xproc_role"
+#define QPRING_ARG_XP_MEM  "xproc_mem"
+#define QPRING_ARG_XP_BUFS "xproc_bufs"
+
+/* Cross-process wire: receive region size (MiB) and buffers per queue. */
+#define QPRING_XP_MEM_DEFAULT 256u
+#define QPRING_XP_MEM_MIN     4u
+#define QPRING_XP_MEM_MAX     65536u
+#define QPRING_XP_BUFS_MAX    1048576u
+
+/* What xproc_role= said (qpring_args.xproc_role; zero, the default, is
+ * server); the connection's role (QP_XPROC_ROLE_*) follows from it.
+ */
+#define QPRING_XP_SERVER 0u
+#define QPRING_XP_CLIENT 1u
 
 static const char *const valid_arguments[] = {
 	QPRING_ARG_MAC,
@@ -51,6 +67,10 @@ static const char *const valid_arguments[] = {
 	QPRING_ARG_IFACE,
 	QPRING_ARG_RXQ_MAP,
 	QPRING_ARG_RX_WIN,
+	QPRING_ARG_XPROC,
+	QPRING_ARG_XP_ROLE,
+	QPRING_ARG_XP_MEM,
+	QPRING_ARG_XP_BUFS,
 	NULL
 };
 
@@ -158,6 +178,42 @@ qpring_arg_rxq_map(const char *key, const char *value, void *opaque)
 	return 0;
 }
 
+/* xproc=<path>: a Unix socket path (sun_path holds 107 bytes and a NUL),
+ * or @name in the abstract namespace.
+ */
+static int
+qpring_arg_xproc(const char *key, const char *value, void *opaque)
+{
+	struct qpring_xproc_conf *x = opaque;
+
+	if (value == NULL || value[0] == '\0' || (value[0] == '@' && value[1] == '\0') ||
+	    strlen(value) >= sizeof(x->path)) {
+		QPRING_LOG(ERR, "%s=%s: expected a Unix socket path of 1 to %zu bytes (or @name "
+			   "for an abstract socket)", key, value ? value : "(none)",
+			   sizeof(x->path) - 1);
+		return -EINVAL;
+	}
+	strlcpy(x->path, value, sizeof(x->path));
+	return 0;
+}
+
+/* xproc_role=server|client. */
+static int
+qpring_arg_xp_role(const char *key, const char *value, void *opaque)
+{
+	uint8_t *out = opaque;
+
+	if (value != NULL && strcmp(value, "server") == 0) {
+		*out = QPRING_XP_SERVER;
+	} else if (value != NULL && strcmp(value, "client") == 0) {
+		*out = QPRING_XP_CLIENT;
+	} else {
+		QPRING_LOG(ERR, "%s=%s: expected server or client", key, value ? value : "(none)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* A decimal number within [min, max]. */
 struct qpring_num_arg {
 	uint64_t min, max;
@@ -253,6 +309,57 @@ qpring_parse_num(struct rte_kvargs *kv, const char *key, uint64_t min, uint64_t 
 	return ret;
 }
 
+/* The cross-process wire's keys, and what they exclude. */
+static int
+qpring_parse_xproc(const char *name, struct rte_kvargs *kv, struct qpring_args *a)
+{
+	struct qpring_xproc_conf *x = &a->xproc;
+	uint64_t v;
+	int ret;
+
+	x->mem_mb = QPRING_XP_MEM_DEFAULT;
+	x->bufs = 0;
+	ret = rte_kvargs_process(kv, QPRING_ARG_XPROC, qpring_arg_xproc, x);
+	if (ret == 0)
+		ret = rte_kvargs_process(kv, QPRING_ARG_XP_ROLE, qpring_arg_xp_role,
+					 &a->xproc_role);
+	/* QP_XPROC_ROLE_CLIENT (2) or _SERVER (1), as HELLO carries it. */
+	x->role = a->xproc_role == QPRING_XP_CLIENT ? 2 : 1;
+	v = x->mem_mb;
+	if (ret == 0)
+		ret = qpring_parse_num(kv, QPRING_ARG_XP_MEM, QPRING_XP_MEM_MIN, QPRING_XP_MEM_MAX,
+				       &v);
+	x->mem_mb = (uint32_t)v;
+	v = x->bufs;
+	if (ret == 0)
+		ret = qpring_parse_num(kv, QPRING_ARG_XP_BUFS, 0, QPRING_XP_BUFS_MAX, &v);
+	x->bufs = (uint32_t)v;
+	if (ret != 0)
+		return ret;
+	if (x->path[0] == '\0') {
+		if (rte_kvargs_count(kv, QPRING_ARG_XP_ROLE) + rte_kvargs_count(kv, QPRING_ARG_XP_MEM) +
+		    rte_kvargs_count(kv, QPRING_ARG_XP_BUFS) != 0) {
+			QPRING_LOG(ERR, "%s: xproc_role, xproc_mem and xproc_bufs belong to the "
+				   "cross-process wire: give its socket with xproc=<path>", name);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (a->peer[0] != '\0' || qpring_medium_configured(&a->medium)) {
+		QPRING_LOG(ERR, "%s: xproc and %s are different wires: choose one", name,
+			   a->peer[0] != '\0' ? "peer" : "rx_pcap/tx_pcap/iface");
+		return -EINVAL;
+	}
+	if (!a->copy) {
+		QPRING_LOG(ERR, "%s: copy=0 (zero copy) cannot cross processes: an mbuf is a "
+			   "pointer into this process's heap; the cross-process wire copies each "
+			   "frame once, into a buffer the receiving process posted (omit copy=0)",
+			   name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 qpring_parse_args(const char *name, const char *params, struct qpring_args *a)
 {
@@ -267,8 +374,8 @@ qpring_parse_args(const char *name, const char *params, struct qpring_args *a)
 	if (kv == NULL) {
 		QPRING_LOG(ERR, "%s: cannot parse devargs \"%s\"; accepted keys: "
 			   "mac, peer, copy, adapter, fault_delay, fault_ooo, fault_error, "
-			   "fault_drop, seed, rx_pcap, tx_pcap, iface, rxq_map, rx_window", name,
-			   params);
+			   "fault_drop, seed, rx_pcap, tx_pcap, iface, rxq_map, rx_window, "
+			   "xproc, xproc_role, xproc_mem, xproc_bufs", name, params);
 		return -EINVAL;
 	}
 	for (k = 0; valid_arguments[k] != NULL; k++) {
@@ -320,6 +427,8 @@ qpring_parse_args(const char *name, const char *params, struct qpring_args *a)
 		if (ret == 0)
 			ret = rte_kvargs_process(kv, QPRING_ARG_IFACE, qpring_arg_str, &ifc);
 	}
+	if (ret == 0)
+		ret = qpring_parse_xproc(name, kv, a);
 	if (ret == 0 && qpring_medium_configured(&a->medium)) {
 		char err[PATH_MAX + 128] = "";
 
@@ -358,4 +467,8 @@ RTE_PMD_REGISTER_PARAM_STRING(net_qpring,
 	QPRING_ARG_TX_PCAP "=<file> "
 	QPRING_ARG_IFACE "=<ifname> "
 	QPRING_ARG_RXQ_MAP "=rss|same "
-	QPRING_ARG_RX_WIN "=<buffers>");
+	QPRING_ARG_RX_WIN "=<buffers> "
+	QPRING_ARG_XPROC "=<socket path>|@<abstract name> "
+	QPRING_ARG_XP_ROLE "=server|client "
+	QPRING_ARG_XP_MEM "=<MiB> "
+	QPRING_ARG_XP_BUFS "=<buffers per rx queue>");

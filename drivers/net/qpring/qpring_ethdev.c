@@ -423,7 +423,8 @@ qpring_create(struct rte_vdev_device *vdev, const struct qpring_args *a)
 	p = dev->data->dev_private;
 	strlcpy(p->name, name, sizeof(p->name));
 	p->port_id = dev->data->port_id;
-	p->wire = qpring_medium_configured(&a->medium) ? QPRING_WIRE_PCAP : QPRING_WIRE_CABLE;
+	p->wire = a->xproc.path[0] != '\0' ? QPRING_WIRE_XPROC :
+		  qpring_medium_configured(&a->medium) ? QPRING_WIRE_PCAP : QPRING_WIRE_CABLE;
 	p->copy = a->copy;
 	p->adapter_mode = a->adapter_mode;
 	p->rxq_map = a->rxq_map;

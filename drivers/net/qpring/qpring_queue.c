@@ -83,8 +83,12 @@ qpring_hwq_alloc(const struct rte_eth_dev *dev, char dir, uint16_t qid, uint32_t
 static int
 qpring_rxq_fill(struct qpring_rxq *rxq)
 {
+	const struct qpring_rxmem_ops *rm = qpring_wire_of(rxq->port)->rxmem;
 	struct rte_mbuf **bufs;
 	uint32_t i, n = rxq->nb_desc;
+
+	if (rm != NULL)
+		return rm->fill(rxq);
 
 	if (rxq->zero_copy) {
 		/* Credits hold no buffer: the whole ring. */
@@ -141,8 +145,13 @@ qpring_hwq_release_bufs(struct qp_hwq *hw, uint32_t nb_desc)
 static void
 qpring_rxq_drain(struct qpring_rxq *rxq)
 {
+	const struct qpring_rxmem_ops *rm = qpring_wire_of(rxq->port)->rxmem;
 	uint32_t i;
 
+	if (rm != NULL) {
+		rm->drain(rxq);
+		return;
+	}
 	/* Frames the adapter placed that the application never took: lost
 	 * with the stop, and counted (imissed, rx_q<N>_flushed_frames), one
 	 * per frame however many slots it spans.
@@ -325,7 +334,10 @@ qpring_rxq_free(struct qpring_rxq *rxq)
 		return;
 	}
 	qpring_rxq_drain(rxq);
-	rte_memzone_free(rxq->mz);
+	if (qpring_wire_of(rxq->port)->rxmem != NULL)
+		qpring_wire_of(rxq->port)->rxmem->release(rxq);
+	else
+		rte_memzone_free(rxq->mz);
 	rte_free(rxq);
 }
 
@@ -358,7 +370,11 @@ qpring_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	__atomic_store_n((struct qpring_rxq **)&dev->data->rx_queues[qid], NULL,
 			 __ATOMIC_RELAXED);
 	qpring_service_quiesce(dev->data->dev_private);
-	if (qpring_adapter_quiesce(rxq->hw, "rxq", dev->data->port_id, qid) != 0)
+	/* A wire with receive memory of its own has no receiving adapter in
+	 * this process (and its lock word is in memory another may write).
+	 */
+	if (qpring_wire_of(rxq->port)->rxmem == NULL &&
+	    qpring_adapter_quiesce(rxq->hw, "rxq", dev->data->port_id, qid) != 0)
 		rxq->stuck = 1;
 	qpring_rxq_free(rxq);
 	qpring_unlock();
@@ -420,12 +436,14 @@ qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		QPRING_LOG(ERR, "port %u rx queue %u: out of memory", dev->data->port_id, qid);
 		return -ENOMEM;
 	}
-	rxq->mz = qpring_hwq_alloc(dev, 'r', qid, nb, socket);
-	if (rxq->mz == NULL) {
-		rte_free(rxq);
-		return -ENOMEM;
+	if (qpring_wire_of(p)->rxmem == NULL) {
+		rxq->mz = qpring_hwq_alloc(dev, 'r', qid, nb, socket);
+		if (rxq->mz == NULL) {
+			rte_free(rxq);
+			return -ENOMEM;
+		}
+		rxq->hw = rxq->mz->addr;
 	}
-	rxq->hw = rxq->mz->addr;
 	rxq->mask = nb - 1u;
 	rxq->nb_desc = nb;
 	rxq->queue_id = qid;
@@ -467,6 +485,15 @@ qpring_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 			(conf != NULL ? conf->offloads : 0);
 	if (scatter)
 		p->scatter = 1;
+	if (qpring_wire_of(p)->rxmem != NULL) {
+		/* Ring and pool in memory the wire shares (qpring_wire.h). */
+		int ret = qpring_wire_of(p)->rxmem->setup(dev, rxq, mp);
+
+		if (ret != 0) {
+			rte_free(rxq);
+			return ret;
+		}
+	}
 
 	qpring_lock();
 	dev->data->rx_queues[qid] = rxq;

@@ -79,6 +79,9 @@ qpring_burst_select(struct rte_eth_dev *dev)
 	}
 	dev->tx_pkt_burst = qpring_tx_bursts[tv];
 	dev->rx_pkt_burst = qpring_rx_bursts[rv];
+	/* A wire with receive memory of its own harvests with its own burst. */
+	if (rv != QPRING_RX_REFUSED && qpring_wire_of(p)->rxmem != NULL)
+		dev->rx_pkt_burst = qpring_wire_of(p)->rxmem->burst;
 	dev->rx_queue_count = qpring_rx_queue_count;
 	dev->rx_descriptor_status = qpring_rx_descriptor_status;
 	dev->tx_descriptor_status = qpring_tx_descriptor_status;

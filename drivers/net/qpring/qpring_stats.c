@@ -284,7 +284,8 @@ qpring_xstats_reset(struct rte_eth_dev *dev)
 
 /* A queue's hardware and the driver's index into it, for dumps. */
 const struct qp_hwq *
-qpring_queue_hw(const struct rte_eth_dev *dev, uint16_t qid, int dir, uint32_t *driver_index)
+qpring_queue_hw(const struct rte_eth_dev *dev, uint16_t qid, int dir, uint32_t *driver_index,
+		uint32_t *nb_slots)
 {
 	if (dir == RTE_PMD_QPRING_SQ) {
 		const struct qpring_txq *txq;
@@ -293,6 +294,7 @@ qpring_queue_hw(const struct rte_eth_dev *dev, uint16_t qid, int dir, uint32_t *
 			return NULL;
 		txq = dev->data->tx_queues[qid];
 		*driver_index = txq->tail;
+		*nb_slots = txq->nb_desc;
 		return txq->hw;
 	} else {
 		const struct qpring_rxq *rxq;
@@ -301,13 +303,20 @@ qpring_queue_hw(const struct rte_eth_dev *dev, uint16_t qid, int dir, uint32_t *
 			return NULL;
 		rxq = dev->data->rx_queues[qid];
 		*driver_index = rxq->head;
+		*nb_slots = rxq->nb_desc;
 		return rxq->hw;
 	}
 }
 
+/* @nb_slots: the driver's own count: a ring another process writes into
+ * (cross-process wire) may hold any size in its registers.
+ */
 void
-qpring_regs_fill(const struct qp_hwq *hw, uint32_t driver_index, struct rte_pmd_qpring_regs *r)
+qpring_regs_fill(const struct qp_hwq *hw, uint32_t driver_index, uint32_t nb_slots,
+		 struct rte_pmd_qpring_regs *r)
 {
+	uint32_t i;
+
 	memset(r, 0, sizeof(*r));
 	if (hw == NULL)
 		return;
@@ -315,11 +324,12 @@ qpring_regs_fill(const struct qp_hwq *hw, uint32_t driver_index, struct rte_pmd_
 	r->doorbell_va = r->doorbell & QP_DB_VA_MASK;
 	r->in_service = (uint32_t)(r->doorbell & QP_DB_IN_SERVICE);
 	r->pending = qp_regs_pending_peek(&hw->regs);
-	r->size = hw->regs.size;
+	r->size = nb_slots;
 	r->ring_va = hw->regs.ring_va;
 	r->driver_index = driver_index;
 	r->adapter_index = __atomic_load_n(&hw->ad.head, __ATOMIC_RELAXED);
-	r->done_slots = qp_hwq_count_done(hw);
+	for (i = 0; i < nb_slots; i++)
+		r->done_slots += qp_slot_is_done(&hw->slots[i]);
 }
 
 static uint16_t
@@ -358,10 +368,10 @@ qpring_get_reg(struct rte_eth_dev *dev, struct rte_dev_reg_info *info)
 		for (d = RTE_PMD_QPRING_SQ; d <= RTE_PMD_QPRING_RQ; d++) {
 			struct rte_pmd_qpring_regs r;
 			const struct qp_hwq *hw;
-			uint32_t di = 0;
+			uint32_t di = 0, nb = 0;
 
-			hw = qpring_queue_hw(dev, q, d, &di); /* sets di: its own statement */
-			qpring_regs_fill(hw, di, &r);
+			hw = qpring_queue_hw(dev, q, d, &di, &nb); /* sets di, nb: own statement */
+			qpring_regs_fill(hw, di, nb, &r);
 			*out++ = r.doorbell;
 			*out++ = r.pending;
 			*out++ = r.in_service;
@@ -382,14 +392,14 @@ qpring_get_reg(struct rte_eth_dev *dev, struct rte_dev_reg_info *info)
 
 static void
 qpring_tel_queue(struct rte_tel_data *d, const char *name, const struct qp_hwq *hw,
-		 uint32_t driver_index)
+		 uint32_t driver_index, uint32_t nb_slots)
 {
 	struct rte_tel_data *q = rte_tel_data_alloc();
 	struct rte_pmd_qpring_regs r;
 
 	if (q == NULL)
 		return;
-	qpring_regs_fill(hw, driver_index, &r);
+	qpring_regs_fill(hw, driver_index, nb_slots, &r);
 	rte_tel_data_start_dict(q);
 	rte_tel_data_add_dict_u64(q, "doorbell", r.doorbell);
 	rte_tel_data_add_dict_u64(q, "doorbell_va", r.doorbell_va);
@@ -426,15 +436,15 @@ qpring_tel_regs(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "queue_pairs", qpring_nb_qps(dev));
 	for (q = 0; q < qpring_nb_qps(dev); q++) {
 		char name[32];
-		uint32_t di = 0;
+		uint32_t di = 0, nb = 0;
 		const struct qp_hwq *hw;
 
-		hw = qpring_queue_hw(dev, q, RTE_PMD_QPRING_SQ, &di);
+		hw = qpring_queue_hw(dev, q, RTE_PMD_QPRING_SQ, &di, &nb);
 		snprintf(name, sizeof(name), "sq%u", q);
-		qpring_tel_queue(d, name, hw, di);
-		hw = qpring_queue_hw(dev, q, RTE_PMD_QPRING_RQ, &di);
+		qpring_tel_queue(d, name, hw, di, nb);
+		hw = qpring_queue_hw(dev, q, RTE_PMD_QPRING_RQ, &di, &nb);
 		snprintf(name, sizeof(name), "rq%u", q);
-		qpring_tel_queue(d, name, hw, di);
+		qpring_tel_queue(d, name, hw, di, nb);
 	}
 	return 0;
 }
@@ -469,13 +479,14 @@ qpring_status_name(uint16_t st)
  * be changing.
  */
 static int
-qpring_desc_dump(const struct qp_hwq *hw, uint32_t driver_index, const char *what,
-		 uint16_t port, uint16_t qid, uint16_t offset, uint16_t num, FILE *f)
+qpring_desc_dump(const struct qp_hwq *hw, uint32_t driver_index, uint32_t nb_slots,
+		 const char *what, uint16_t port, uint16_t qid, uint16_t offset, uint16_t num,
+		 FILE *f)
 {
 	struct rte_pmd_qpring_regs r;
-	uint32_t i, mask = hw->regs.size - 1;
+	uint32_t i, mask = nb_slots - 1;
 
-	qpring_regs_fill(hw, driver_index, &r);
+	qpring_regs_fill(hw, driver_index, nb_slots, &r);
 	fprintf(f, "qpring port %u %s %u: %u slots at %#" PRIx64 ", doorbell %#" PRIx64
 		" (in service %u), pending %u, driver index %u, adapter index %u\n", port, what,
 		qid, r.size, r.ring_va, r.doorbell_va, r.in_service, r.pending, r.driver_index,
@@ -508,8 +519,8 @@ qpring_rx_descriptor_dump(const struct rte_eth_dev *dev, uint16_t qid, uint16_t 
 	if (qid >= dev->data->nb_rx_queues || dev->data->rx_queues[qid] == NULL)
 		return -EINVAL;
 	rxq = dev->data->rx_queues[qid];
-	return qpring_desc_dump(rxq->hw, rxq->head, "rx queue", dev->data->port_id, qid, offset,
-				num, f);
+	return qpring_desc_dump(rxq->hw, rxq->head, rxq->nb_desc, "rx queue", dev->data->port_id,
+				qid, offset, num, f);
 }
 
 int
@@ -521,6 +532,6 @@ qpring_tx_descriptor_dump(const struct rte_eth_dev *dev, uint16_t qid, uint16_t 
 	if (qid >= dev->data->nb_tx_queues || dev->data->tx_queues[qid] == NULL)
 		return -EINVAL;
 	txq = dev->data->tx_queues[qid];
-	return qpring_desc_dump(txq->hw, txq->tail, "tx queue", dev->data->port_id, qid, offset,
-				num, f);
+	return qpring_desc_dump(txq->hw, txq->tail, txq->nb_desc, "tx queue", dev->data->port_id,
+				qid, offset, num, f);
 }

@@ -8,6 +8,8 @@
  *   qpring_wire_cable.c  loopback, and cables between ports of this process
  *   qpring_wire_pcap.c   capture files and live interfaces (libpcap), or
  *   qpring_wire_none.c   its stand-in when the build has no libpcap
+ *   qpring_wire_xproc.c  a port of another process (qpring_xproc_rx.c: its
+ *                        receive memory, which that process writes into)
  * Adding a wire is adding a file, an enum qpring_wire_kind value and an
  * entry in qpring_wires[] (qpring_ctl.c).
  *
@@ -35,8 +37,36 @@
 
 #include "qpring.h"
 
+/*
+ * Receive memory of a wire whose receive rings and buffers another party
+ * writes into that is not trusted (another process): the wire sets the
+ * queue up in memory it shares, posts buffers of its own pool, keeps the
+ * mbuf of each slot private, and harvests with its own burst, which
+ * validates what it reads back. NULL in qpring_wire_ops: the driver's
+ * memzone ring, the application's pool and the slot's cookie.
+ */
+struct qpring_rxmem_ops {
+	/* Queue set-up: @rxq is filled in but for its ring and pool; set
+	 * rxq->hw and rxq->mp (the buffers' size comes from the application's
+	 * pool @mp). 0, or -errno with the reason logged. Control lock not held.
+	 */
+	int (*setup)(struct rte_eth_dev *dev, struct qpring_rxq *rxq, struct rte_mempool *mp);
+	/* The queue is freed: its ring, pool and state (after drain). */
+	void (*release)(struct qpring_rxq *rxq);
+	/* Post a buffer into every slot of the stopped queue; 0 or -errno. */
+	int (*fill)(struct qpring_rxq *rxq);
+	/* Nothing delivers into the queue any more (unpublished): take every
+	 * buffer back, count what was not harvested, park the ring.
+	 */
+	void (*drain)(struct qpring_rxq *rxq);
+	/* The receive burst of the port's queues. */
+	eth_rx_burst_t burst;
+};
+
 struct qpring_wire_ops {
 	const char *name;
+	/* Receive memory of its own, or NULL (see above). */
+	const struct qpring_rxmem_ops *rxmem;
 	/* Probe: check the configuration and join the wire; 0 or -errno with
 	 * the reason logged.
 	 */
@@ -63,6 +93,7 @@ struct qpring_wire_ops {
 
 extern const struct qpring_wire_ops qpring_wire_cable;
 extern const struct qpring_wire_ops qpring_wire_pcap;
+extern const struct qpring_wire_ops qpring_wire_xproc;
 extern const struct qpring_wire_ops *const qpring_wires[QPRING_WIRE_NR];
 
 static inline const struct qpring_wire_ops *

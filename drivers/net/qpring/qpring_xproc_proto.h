@@ -82,7 +82,10 @@
  *  24  u64 rss_hf         RTE_ETH_RSS_* hash functions (0 when RSS is off)
  *  32  u16 rss_key_len    0 (RSS off) or QP_XPROC_RSS_KEY_LEN
  *  34  u16 reta_size      0 (RSS off) or QP_XPROC_RETA_SIZE
- *  36  u32 reserved
+ *  36  u8  select         how I pick a frame's queue: QP_XPROC_SELECT_*
+ *                         (RSS needs the key and RETA)
+ *  37  u8  flags          QP_XPROC_RXF_* (other bits must be 0)
+ *  38  u16 reserved
  *  40  u8  rss_key[40]    the Toeplitz key (zero when RSS is off)
  *  80  u16 reta[128]      RETA: queue of each bucket, each < nb_rq (zero
  *                         when RSS is off)
@@ -143,6 +146,20 @@ enum qp_xproc_refuse_reason {
 #define QP_XPROC_FILTER_PROMISC  (1u << 0)
 #define QP_XPROC_FILTER_ALLMULTI (1u << 1)
 #define QP_XPROC_FILTER_ALL      (QP_XPROC_FILTER_PROMISC | QP_XPROC_FILTER_ALLMULTI)
+
+/* RXPORT select: how the receiving port picks a frame's queue. */
+#define QP_XPROC_SELECT_FIRST 0u /* queue 0 */
+#define QP_XPROC_SELECT_SAME  1u /* the queue of the sending queue's index */
+#define QP_XPROC_SELECT_RSS   2u /* Toeplitz hash through the RETA */
+#define QP_XPROC_SELECT_MAX   QP_XPROC_SELECT_RSS
+
+/* RXPORT flags. */
+#define QP_XPROC_RXF_PTYPE 0x1u /* write the packet type back (parse every frame) */
+#define QP_XPROC_RXF_ALL   QP_XPROC_RXF_PTYPE
+
+/* RXPORT rq flags. */
+#define QP_XPROC_RQ_F_SCATTER 0x1u /* a frame may span several posted buffers */
+#define QP_XPROC_RQ_F_ALL     QP_XPROC_RQ_F_SCATTER
 
 /* Limits the decoder enforces. */
 #define QP_XPROC_NAME_LEN        64u  /* HELLO name, NUL included */
@@ -211,6 +228,7 @@ struct qp_xproc_rq {
 	uint32_t region_id;
 	uint32_t nb_slots;
 	uint32_t buf_size;
+	uint32_t flags;
 };
 
 struct qp_xproc_rxport {
@@ -222,6 +240,8 @@ struct qp_xproc_rxport {
 	uint64_t rss_hf;
 	uint16_t rss_key_len;
 	uint16_t reta_size;
+	uint8_t select;
+	uint8_t flags;
 	uint8_t rss_key[QP_XPROC_RSS_KEY_LEN];
 	uint16_t reta[QP_XPROC_RETA_SIZE];
 	struct qp_xproc_rq rq[QP_XPROC_RQ_MAX]; /* the first nb_rq are used */
@@ -287,7 +307,7 @@ int qp_xproc_encode(const struct qp_xproc_msg *msg, void *buf, size_t cap, char 
 int qp_xproc_decode(const void *buf, size_t len, const int *fds, unsigned int nb_fds,
 		    struct qp_xproc_msg *msg, char *why, size_t why_len);
 
-/* ------------------------------------------------------------ sockets */
+/* ----------------------------------------- sockets: qpring_xproc_sock.c */
 /*
  * Socket paths: a file system path (at most sizeof(sun_path) - 1 = 107
  * bytes), or "@name" for Linux's abstract namespace (no file, nothing
