@@ -148,6 +148,7 @@ sample(struct qp_xproc_msg *m, uint16_t type, uint16_t nb_rq, bool rss)
 	case QP_XPROC_UP:
 	case QP_XPROC_DOWN:
 	case QP_XPROC_DOWN_ACK:
+	case QP_XPROC_UP_ACK:
 		m->u.state.epoch = 0xdeadbeef;
 		break;
 	default:
@@ -267,7 +268,7 @@ test_round_trip(void)
 {
 	static const uint16_t types[] = {
 		QP_XPROC_HELLO, QP_XPROC_REFUSE, QP_XPROC_REGION, QP_XPROC_UP,
-		QP_XPROC_DOWN,  QP_XPROC_DOWN_ACK, QP_XPROC_BYE,
+		QP_XPROC_DOWN,  QP_XPROC_DOWN_ACK, QP_XPROC_BYE, QP_XPROC_UP_ACK,
 	};
 	struct qp_xproc_msg m;
 	unsigned int i;
@@ -1357,6 +1358,7 @@ test_names(void)
 {
 	UNIT_CASE("names for logs");
 	CHECK(strcmp(qp_xproc_type_str(QP_XPROC_DOWN_ACK), "DOWN_ACK") == 0, "type name");
+	CHECK(strcmp(qp_xproc_type_str(QP_XPROC_UP_ACK), "UP_ACK") == 0, "type name");
 	CHECK(strcmp(qp_xproc_type_str(0), "?") == 0, "unknown type");
 	CHECK(strcmp(qp_xproc_refuse_str(QP_XPROC_REFUSE_BUSY), "busy") == 0, "busy");
 	CHECK(strcmp(qp_xproc_refuse_str(1234), "?") == 0, "unknown reason");

@@ -300,13 +300,15 @@ hostile(struct qp_xproc_chan *c, const struct qp_xproc_hello *theirs)
 			writes++;
 		}
 		/* Answer what comes (a DOWN is acknowledged: the port's stop
-		 * must still work with a hostile peer).
+		 * must still work with a hostile peer; an UP too, as a peer
+		 * that delivers into the port says).
 		 */
 		while (qp_xproc_recv(c, &m, why, sizeof(why)) == 1) {
-			if (m.hdr.type == QP_XPROC_DOWN) {
+			if (m.hdr.type == QP_XPROC_DOWN || m.hdr.type == QP_XPROC_UP) {
 				struct qp_xproc_msg a;
 
-				qp_xproc_msg_init(&a, QP_XPROC_DOWN_ACK);
+				qp_xproc_msg_init(&a, m.hdr.type == QP_XPROC_DOWN ?
+						  QP_XPROC_DOWN_ACK : QP_XPROC_UP_ACK);
 				a.u.state.epoch = m.u.state.epoch;
 				(void)qp_xproc_send(c, &a, NULL, 0);
 			}

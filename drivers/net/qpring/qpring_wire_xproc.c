@@ -144,7 +144,12 @@ xp_src_drop(struct xp_fdsrc *src)
 static int
 xp_link(const struct xp_port *x)
 {
-	return x->state == XP_OPEN && x->our_up && x->peer.up &&
+	/* Up when frames can go both ways: we deliver into the peer (its UP,
+	 * our view) and it into us (our UP, and its UP_ACK, sent once its view
+	 * of our rings is in place; before that, what it sends back would be
+	 * dropped for lack of a link).
+	 */
+	return x->state == XP_OPEN && x->our_up && x->up_acked && x->peer.up &&
 	       __atomic_load_n(&x->view, __ATOMIC_RELAXED) != NULL;
 }
 

@@ -140,6 +140,9 @@ struct xp_port {
 	uint32_t epoch;                 /* our starts */
 	uint8_t our_up;                 /* the peer may deliver into us (UP sent,
 					 * DOWN_ACK not received) */
+	uint8_t up_acked;               /* the peer's UP_ACK of our UP of this
+					 * epoch came: its adapters deliver into
+					 * us (the link needs it both ways) */
 	uint8_t closing;
 	uint8_t logged_retry;           /* a connect error was logged */
 	uint8_t sent[QP_XPROC_MSG_MAX]; /* the RXPORT last sent, as sent */

@@ -222,6 +222,7 @@ xp_conn_drop(struct xp_port *x, uint32_t retry_ms)
 	if (x->our_up)
 		xp_request_resets(x);
 	x->our_up = 0;
+	x->up_acked = 0;
 	memset(&x->peer, 0, sizeof(x->peer));
 	x->retry_at = rte_get_timer_cycles() + xp_ms_tsc(retry_ms);
 	xp_link_refresh(x);
@@ -402,6 +403,15 @@ xp_handle(struct xp_port *x, struct qp_xproc_msg *m)
 		x->peer.epoch = m->u.state.epoch;
 		xp_view_publish(x);
 		xp_link_refresh(x);
+		/* Our adapters now deliver into the peer: say so. */
+		if (xp_send_state(x, QP_XPROC_UP_ACK, m->u.state.epoch) != 0)
+			xp_conn_drop(x, XP_RETRY_MS);
+		return;
+	case QP_XPROC_UP_ACK:
+		if (x->our_up && m->u.state.epoch == x->epoch) {
+			x->up_acked = 1;
+			xp_link_refresh(x);
+		}
 		return;
 	case QP_XPROC_DOWN:
 		x->peer.up = 0;
@@ -419,6 +429,7 @@ xp_handle(struct xp_port *x, struct qp_xproc_msg *m)
 	case QP_XPROC_DOWN_ACK:
 		if (x->our_up && m->u.state.epoch == x->epoch) {
 			x->our_up = 0;
+			x->up_acked = 0;
 			xp_link_refresh(x);
 		}
 		return;
@@ -510,6 +521,7 @@ xp_advertise(struct xp_port *x)
 		return;
 	}
 	x->our_up = 1;
+	x->up_acked = 0; /* up once the peer's UP_ACK of this epoch comes */
 	xp_link_refresh(x);
 }
 
@@ -527,6 +539,8 @@ xp_withdraw(struct xp_port *x, const char *why)
 
 	if (x == NULL || !x->our_up)
 		return;
+	x->up_acked = 0; /* the link goes down now: nothing more is sent */
+	xp_link_refresh(x);
 	if (x->csrc == NULL) {
 		x->our_up = 0;
 		return;
@@ -555,6 +569,7 @@ xp_withdraw(struct xp_port *x, const char *why)
 			   x->p->name, why, (double)(rte_get_timer_cycles() - start) * 1e3 /
 			   (double)rte_get_timer_hz());
 	x->our_up = 0;
+	x->up_acked = 0;
 }
 
 /* The interrupt thread's entry for a socket. */

@@ -47,6 +47,8 @@ qp_xproc_type_str(uint16_t type)
 		return "DOWN";
 	case QP_XPROC_DOWN_ACK:
 		return "DOWN_ACK";
+	case QP_XPROC_UP_ACK:
+		return "UP_ACK";
 	case QP_XPROC_BYE:
 		return "BYE";
 	default:
@@ -407,6 +409,7 @@ xp_wire_len(uint16_t type, uint32_t nb_rq)
 	case QP_XPROC_UP:
 	case QP_XPROC_DOWN:
 	case QP_XPROC_DOWN_ACK:
+	case QP_XPROC_UP_ACK:
 		return QP_XPROC_STATE_LEN;
 	case QP_XPROC_BYE:
 		return QP_XPROC_BYE_LEN;
@@ -430,6 +433,7 @@ xp_check_body(const struct qp_xproc_msg *msg, char *why, size_t why_len)
 	case QP_XPROC_UP:
 	case QP_XPROC_DOWN:
 	case QP_XPROC_DOWN_ACK:
+	case QP_XPROC_UP_ACK:
 		return xp_check_state(&msg->u.state, why, why_len);
 	case QP_XPROC_BYE:
 		return 0;
@@ -510,6 +514,7 @@ qp_xproc_encode(const struct qp_xproc_msg *msg, void *buf, size_t cap, char *why
 	case QP_XPROC_UP:
 	case QP_XPROC_DOWN:
 	case QP_XPROC_DOWN_ACK:
+	case QP_XPROC_UP_ACK:
 		xp_wr_le(&w, msg->u.state.epoch, 4);
 		xp_wr_bytes(&w, NULL, 4);
 		break;
@@ -581,6 +586,7 @@ xp_rd_body(struct xp_rd *r, struct qp_xproc_msg *msg, bool *reserved_ok)
 	case QP_XPROC_UP:
 	case QP_XPROC_DOWN:
 	case QP_XPROC_DOWN_ACK:
+	case QP_XPROC_UP_ACK:
 		msg->u.state.epoch = xp_rd_u32(r);
 		ok &= xp_rd_zero(r, 4);
 		break;

@@ -101,9 +101,9 @@
  *     buffer addresses) are the owner's VAs: translate them with
  *     qp_xproc_map_translate(), which refuses anything outside the region.
  *
- * UP, DOWN, DOWN_ACK [24]:
- *   0  u32 epoch          UP/DOWN: the sender's start counter; DOWN_ACK:
- *                         the epoch of the DOWN it answers
+ * UP, DOWN, DOWN_ACK, UP_ACK [24]:
+ *   0  u32 epoch          UP/DOWN: the sender's start counter; DOWN_ACK,
+ *                         UP_ACK: the epoch of the DOWN or UP it answers
  *   4  u32 reserved
  *
  * BYE [16]: no body. I am closing normally.
@@ -122,6 +122,7 @@ enum qp_xproc_type {
 	QP_XPROC_DOWN = 6,
 	QP_XPROC_DOWN_ACK = 7,
 	QP_XPROC_BYE = 8,
+	QP_XPROC_UP_ACK = 9,
 };
 
 enum qp_xproc_role {
@@ -247,7 +248,7 @@ struct qp_xproc_rxport {
 	struct qp_xproc_rq rq[QP_XPROC_RQ_MAX]; /* the first nb_rq are used */
 };
 
-/* UP, DOWN, DOWN_ACK. */
+/* UP, DOWN, DOWN_ACK, UP_ACK. */
 struct qp_xproc_state {
 	uint32_t epoch;
 };
