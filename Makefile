@@ -93,6 +93,7 @@ uninstall:
 
 bench: build
 	python3 bench/run.py --build $(BUILD)
+	python3 bench/latency.py --build $(BUILD)
 
 bench-quick: build
 	python3 bench/run.py --build $(BUILD) --quick
