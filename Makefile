@@ -87,7 +87,8 @@ uninstall:
 
 # Side-by-side benchmark against DPDK's software PMDs under dpdk-testpmd
 # (bench/run.py): `bench` (< 15 min: Mpps, then instructions per packet
-# under callgrind) regenerates doc/bench/, `bench-quick` (~2 min) writes
+# under callgrind, then latency by app/qpring-perf, bench/latency.py)
+# regenerates doc/bench/, `bench-quick` (~2 min) writes
 # $(BUILD)/bench-quick/.
 .PHONY: bench bench-quick
 

@@ -21,6 +21,8 @@
 #   async_stress       two ports, four queue pairs, all faults, service lcore
 #   async_faults       fault injection, inline and on the service lcore
 #   async_interrupts   Rx/LSC interrupts raised by the service-lcore adapter
+#   nic_mpsc_inline    two lcores send into one receive ring of the peer,
+#   nic_mpsc_service   1,000,000 frames: inline adapters, and a service lcore
 # Not run: stress_lifecycle_stress (lcore 1 sends while lcore 0 stops, starts,
 # reconfigures and closes the peer). TSan reports nothing in it, but its
 # fixed wall-clock budgets (5 s per scenario, 25 s in all) do not hold at
@@ -31,7 +33,7 @@ B=${1:-build-tsan}
 REF=${2:-build}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$SRC/tests/tsan
-TESTS=${QPRING_TSAN_TESTS:-unit_concurrency async_service async_stress async_faults async_interrupts}
+TESTS=${QPRING_TSAN_TESTS:-unit_concurrency async_service async_stress async_faults async_interrupts nic_mpsc_inline nic_mpsc_service}
 
 if [ ! -f "$B/build.ninja" ]; then
 	# The five SDK headers are the same for every build of this checkout.
@@ -62,6 +64,7 @@ for t in $TESTS; do
 	unit_*) targets="$targets tests/unit/$t" ;;
 	async_*) targets="$targets tests/async/$t" ;;
 	stress_*) targets="$targets tests/stress/$t" ;;
+	nic_mpsc_*) targets="$targets tests/nic/nic_mpsc" ;;
 	*) echo "test-tsan: do not know where test $t is built" >&2; exit 1 ;;
 	esac
 done

@@ -472,6 +472,7 @@ qp_plan(const struct qp_dctx *c, struct qp_adapter_q *sad, struct qp_slot *ss,
 	pl->wlen = ss->len;
 	pl->hashed = 0;
 	pl->wflags = ss->flags;
+	pl->txo.tci = 0; /* set below when the WQE asks for offloads (a tag among them) */
 	if (unlikely(pl->wflags & QP_WQE_F_TXO)) {
 		pl->wlen = qp_tx_wire_len(pl->wflags, ss->len);
 		if (qp_tx_offload_prepare(pl->wflags,
