@@ -29,8 +29,9 @@ enum qpring_free {
 /*
  * Free reclaimed send buffers. With RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE the
  * application promises direct mbufs with refcnt 1: single-buffer ones go
- * straight back to their pool, in runs of the same pool (zero-copy returns
- * the receiver's buffers here), without reading their second cache line.
+ * straight back to their pool, in runs of the same pool (in zero copy only
+ * frames that were not handed over come back here), without reading their
+ * second cache line.
  */
 static __rte_always_inline void
 qpring_tx_free(struct rte_mbuf **m, uint32_t n, enum qpring_free how)
