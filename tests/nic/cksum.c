@@ -468,6 +468,55 @@ phase_run(const struct phase *ph, int copy)
 	CHECK_EQ(qpt_stats(port_b).ierrors, 0);
 }
 
+/*
+ * Offloads asked with header lengths that do not describe the frame (an
+ * l3_len shorter than an IPv4 header): the frame goes out as it is,
+ * unchanged, and tx_q0_offload_errors counts it.
+ */
+static void
+bad_lengths_run(int copy)
+{
+	static struct nic_frame f;
+	struct nic_pkt pk;
+	struct rte_mbuf *m, *rx[8];
+	char name[96];
+	uint64_t before;
+	unsigned int n, i;
+
+	snprintf(name, sizeof(name), "copy=%d: offloads asked with wrong header lengths", copy);
+	QPT_CASE(name);
+	ports_setup(&phases[1]); /* tx checksum offloads on, rx checksum on */
+	memset(&pk, 0, sizeof(pk));
+	pk.l3 = 4;
+	pk.l4 = IPPROTO_TCP;
+	pk.src4 = 0x0a000001;
+	pk.dst4 = 0x0a000002;
+	pk.sport = 1000;
+	pk.dport = 2000;
+	pk.payload = 64;
+	pk.id = 4242;
+	nic_build(&pk, &f);
+	f.b[f.l3_off + 10] ^= 0x5a; /* a wrong IPv4 checksum, left as it is */
+	m = nic_mbuf(pool, f.b, f.len, NULL, 0);
+	REQUIRE(m != NULL, "no mbuf");
+	m->l2_len = RTE_ETHER_HDR_LEN;
+	m->l3_len = 8; /* not an IPv4 header's length */
+	m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_CKSUM;
+	before = qpt_qxstat(port_a, "tx", 0, "offload_errors");
+	CHECK_EQ(nic_send(port_a, 0, &m, 1), 1);
+	n = nic_recv(port_b, 0, rx, RTE_DIM(rx));
+	CHECK(n == 1, "%s: %u frames received of 1", name, n);
+	for (i = 0; i < n; i++) {
+		CHECK(rx[i]->pkt_len == f.len &&
+		      memcmp(rte_pktmbuf_mtod(rx[i], const uint8_t *), f.b, f.len) == 0,
+		      "%s: the frame arrives unchanged", name);
+		CHECK((rx[i]->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_BAD,
+		      "%s: its (wrong) IPv4 checksum is reported BAD", name);
+		rte_pktmbuf_free(rx[i]);
+	}
+	CHECK_EQ(qpt_qxstat(port_a, "tx", 0, "offload_errors"), before + 1);
+}
+
 int
 main(void)
 {
@@ -488,6 +537,7 @@ main(void)
 		port_b = qpt_probe("net_qpring_ck_b", args);
 		for (i = 0; i < RTE_DIM(phases); i++)
 			phase_run(&phases[i], copy);
+		bad_lengths_run(copy);
 		CHECK_EQ(qpt_vdev_destroy("net_qpring_ck_b"), 0);
 		CHECK_EQ(qpt_vdev_destroy("net_qpring_ck_a"), 0);
 	}

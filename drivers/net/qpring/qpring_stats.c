@@ -170,6 +170,7 @@ static const struct qpring_xstat_def qpring_tx_xstats[] = {
 	{ "fault_rx_error_completions", XS_AD, QP_AD(f_rx_errors) },
 	{ "fault_wire_drops",    XS_AD,  QP_AD(f_drops) },
 	{ "medium_errors",       XS_AD,  QP_AD(medium_errors) },
+	{ "offload_errors",      XS_AD,  QP_AD(txo_errors) },
 	{ "reg_doorbell",        XS_REG, XR_DOORBELL_VA },
 	{ "reg_pending",         XS_REG, XR_PENDING },
 	{ "reg_in_service",      XS_REG, XR_IN_SERVICE },
