@@ -10,7 +10,7 @@ ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 VG_BUILD ?= build-vg
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 30
 SANITIZERS ?= 1
 # What the checkers need beyond scripts/install-deps.sh's list.
 CHECKER_PKGS = clang libclang-rt-14-dev valgrind libtsan2
