@@ -283,11 +283,14 @@ def case_rss():
     check(echo.get("hashed") == echo.get("rx"),
           "every frame carries its RSS hash (%s of %s)" % (echo.get("hashed"), echo.get("rx")))
     # New receive settings while running reach the sending process: the
-    # echo side points its whole RETA at queue 3 after 20000 frames.
+    # echo side points its whole RETA at queue 3 after 20000 frames. The
+    # frames after the change must last well over the 100 ms the check
+    # leaves the change to travel, on the fastest machine too (200000 took
+    # 115 ms in all at 1.7 Mpps): a million.
     path = sock_path("reta")
-    e, s = pair_run(path, path, 200000, 128,
+    e, s = pair_run(path, path, 1000000, 128,
                     extra_echo=["--rxq", "4", "--rss", "--reta-after", "20000"])
-    check_exact(e, s, 200000, "RSS, RETA changed while running")
+    check_exact(e, s, 1000000, "RSS, RETA changed while running")
     qs = [kv(l) for l in e.lines if l.startswith("QUEUE")]
     late = [int(q.get("late", "-1")) for q in qs]
     check(len(late) == 4 and late[0] == late[1] == late[2] == 0 and late[3] > 0,
