@@ -28,9 +28,10 @@
  *   the peer may have left half-claimed are recovered by their own lcores
  *   (qpring_xproc_rx.c) before the next peer may deliver.
  *
- * This file: the sockets as EAL interrupt sources, the link, the view of
- * the peer's receiving side, the interrupt thread's entries and the wire
- * ops. The messages and the connection's steps are qpring_xproc_conn.c's.
+ * This file: the link, the alarm and the wire ops. The sockets as EAL
+ * interrupt sources, the messages and the connection's steps are
+ * qpring_xproc_conn.c's; the view of the peer's receiving side is
+ * qpring_xproc_view.c's.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -56,87 +57,11 @@
 #define XP_TICK_MS       10u    /* the control alarm's period */
 
 static void xp_tick(void *arg);
-static void xp_fd_cb(void *arg);
 
 static const char *
 xp_role_str(uint8_t role)
 {
 	return role == QP_XPROC_ROLE_SERVER ? "server" : "client";
-}
-
-/* ------------------------------------------------------------ fd sources */
-
-/* EAL's removal callback of a source (its lock held): the fd is ours. */
-static void
-xp_src_free_cb(struct rte_intr_handle *ih, void *arg)
-{
-	struct xp_fdsrc *src = arg;
-
-	RTE_SET_USED(ih);
-	if (src->fd >= 0)
-		close(src->fd);
-	rte_intr_instance_free(src->ih);
-	free(src);
-}
-
-struct xp_fdsrc *
-xp_src_new(struct xp_port *x, int fd, uint8_t listener)
-{
-	struct xp_fdsrc *src = calloc(1, sizeof(*src));
-	int ret;
-
-	if (src == NULL)
-		return NULL;
-	src->fd = fd;
-	src->x = x;
-	src->listener = listener;
-	src->ih = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
-	if (src->ih == NULL)
-		goto err_free;
-	if (rte_intr_fd_set(src->ih, fd) != 0 || rte_intr_type_set(src->ih, RTE_INTR_HANDLE_EXT))
-		goto err_ih;
-	ret = rte_intr_callback_register(src->ih, xp_fd_cb, src);
-	if (ret != 0) {
-		QPRING_LOG(ERR, "%s: cannot watch fd %d on the interrupt thread: %s",
-			   x->p->name, fd, rte_strerror(-ret));
-		goto err_ih;
-	}
-	return src;
-
-err_ih:
-	rte_intr_instance_free(src->ih);
-err_free:
-	free(src);
-	return NULL;
-}
-
-/*
- * Control lock held: stop watching @src and close its fd. Its callback may
- * be running on the interrupt thread: if that is this thread, it is the
- * caller's callback (removed when it returns); if another thread runs it,
- * that callback is waiting for the control lock and, once it has it,
- * finds the source orphaned and removes it itself (the shutdown keeps the
- * fd readable so that it does come back).
- */
-void
-xp_src_drop(struct xp_fdsrc *src)
-{
-	int ret;
-
-	if (src == NULL)
-		return;
-	src->x = NULL;
-	ret = rte_intr_callback_unregister(src->ih, xp_fd_cb, src);
-	if (ret >= 0) {
-		xp_src_free_cb(src->ih, src);
-		return;
-	}
-	if (rte_thread_is_intr()) {
-		ret = rte_intr_callback_unregister_pending(src->ih, xp_fd_cb, src, xp_src_free_cb);
-		if (ret >= 0)
-			return;
-	}
-	shutdown(src->fd, SHUT_RDWR);
 }
 
 /* ------------------------------------------------------------ link */
@@ -153,168 +78,6 @@ xp_link(const struct xp_port *x)
 	       __atomic_load_n(&x->view, __ATOMIC_RELAXED) != NULL;
 }
 
-void
-xp_link_refresh(struct xp_port *x)
-{
-	qpring_link_refresh(x->p);
-}
-
-/* ------------------------------------------------------------ the view */
-
-/*
- * G2 for the whole port: wait until no adapter of this port's send queues
- * is delivering. The caller has just changed the view pointer. 0, or
- * -ETIMEDOUT (an lcore that never leaves: the old view must not be freed).
- */
-static int
-xp_quiesce(struct xp_port *x)
-{
-	struct rte_eth_dev *dev = x->dev;
-	uint16_t q;
-	int ret = 0;
-
-	for (q = 0; q < dev->data->nb_tx_queues; q++) {
-		struct qpring_txq *txq = dev->data->tx_queues[q];
-
-		if (txq != NULL && qpring_adapter_quiesce(txq->hw, "txq", x->p->port_id, q) != 0)
-			ret = -ETIMEDOUT;
-	}
-	return ret;
-}
-
-/* The receiving port's settings as the adapter's receive offload bits. */
-static uint32_t
-xp_rxo(const struct qp_xproc_rxport *r)
-{
-	uint32_t rxo = 0;
-
-	if (r->rx_offloads & RTE_ETH_RX_OFFLOAD_RSS_HASH)
-		rxo |= QP_RXO_RSS_HASH;
-	if (r->rx_offloads & (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
-			      RTE_ETH_RX_OFFLOAD_TCP_CKSUM))
-		rxo |= QP_RXO_CKSUM;
-	if (r->rx_offloads & RTE_ETH_RX_OFFLOAD_VLAN_STRIP)
-		rxo |= QP_RXO_VLAN_STRIP;
-	if (r->flags & QP_XPROC_RXF_PTYPE)
-		rxo |= QP_RXO_PTYPE;
-	return rxo;
-}
-
-/*
- * The peer's receiving side as this process's adapters see it: its rings
- * through our mapping of its region (every ring inside it, checked when its
- * RXPORT came), the sizes it gave (the adapter masks every index with
- * them), and the translation of the addresses its slots carry.
- */
-static void
-xp_view_build(const struct xp_port *x, struct qp_rxport *v)
-{
-	const struct qp_xproc_rxport *r = &x->peer.rx;
-	const struct qp_xproc_map *m = &x->peer.map;
-	uint32_t q;
-
-	qp_rxport_init(v);
-	v->nb_rq = r->nb_rq;
-	v->select = r->select == QP_XPROC_SELECT_RSS ? QP_RXSEL_RSS :
-		    r->select == QP_XPROC_SELECT_SAME ? QP_RXSEL_SAME : QP_RXSEL_FIRST;
-	v->filter = r->filter & (QP_RXF_PROMISC | QP_RXF_ALLMULTI);
-	v->max_len = r->max_frame_len;
-	v->mac = qp_mac_word(r->mac);
-	v->offloads = xp_rxo(r);
-	if (r->rss_key_len == QP_RSS_KEY_LEN) {
-		uint16_t reta[QP_RETA_SIZE];
-
-		RTE_BUILD_BUG_ON(QP_XPROC_RETA_SIZE != QP_RETA_SIZE);
-		memcpy(reta, r->reta, sizeof(reta));
-		qp_rxport_set_rss(v, r->rss_hf, r->rss_key, reta);
-	}
-	v->xlate = 1;
-	v->va_lo = m->owner_va;
-	v->va_hi = m->owner_va + m->size;
-	v->va_delta = (int64_t)((uint64_t)(uintptr_t)m->base - m->owner_va);
-	for (q = 0; q < r->nb_rq && q < QP_MAX_RQ; q++) {
-		v->rq[q].mask = r->rq[q].nb_slots - 1;
-		v->rq[q].buf_cap = r->rq[q].buf_size;
-		v->rq[q].scatter = !!(r->rq[q].flags & QP_XPROC_RQ_F_SCATTER);
-		v->rq[q].hw = (struct qp_hwq *)(void *)(m->base + r->rq[q].offset);
-	}
-}
-
-/*
- * An adapter did not leave in time (a descheduled or dead lcore): the
- * views it may still read are never written again; a fresh pair is used
- * from now on (the old one is given up, as a stuck queue's memory is).
- */
-static void
-xp_views_abandon(struct xp_port *x)
-{
-	struct qp_rxport *nv = rte_zmalloc("qpring_xp_views", 2 * sizeof(*nv),
-					   RTE_CACHE_LINE_SIZE);
-
-	QPRING_LOG(ERR, "%s: an adapter still reads the view of the peer after %u ms: that "
-		   "memory is given up", x->p->name, QPRING_QUIESCE_MS);
-	if (nv == NULL)
-		return; /* keep using the pair: nothing better to do */
-	x->views = nv;
-	x->view_next = 0;
-}
-
-/* Publish a fresh view of the peer (its UP, or a new RXPORT while up).
- * P1: sequentially consistent, then the adapters that may still read the
- * old one are waited for before it is written again.
- */
-void
-xp_view_publish(struct xp_port *x)
-{
-	struct qp_rxport *v = &x->views[x->view_next];
-
-	xp_view_build(x, v);
-	__atomic_store_n(&x->view, v, __ATOMIC_SEQ_CST);
-	if (xp_quiesce(x) == 0)
-		x->view_next ^= 1;
-	else
-		xp_views_abandon(x);
-}
-
-/* Take the view away; 0 once no adapter can use it (the peer's region may
- * then be unmapped).
- */
-int
-xp_view_unpublish(struct xp_port *x)
-{
-	if (__atomic_load_n(&x->view, __ATOMIC_RELAXED) == NULL)
-		return 0;
-	__atomic_store_n(&x->view, NULL, __ATOMIC_SEQ_CST);
-	if (xp_quiesce(x) == 0)
-		return 0;
-	xp_views_abandon(x);
-	return -ETIMEDOUT;
-}
-
-static void
-xp_fd_cb(void *arg)
-{
-	struct xp_fdsrc *src = arg;
-	struct xp_port *x;
-
-	if (!qpring_trylock()) {
-		/* A control path holds the lock (and may be reading this very
-		 * socket): come back shortly, the fd is still readable.
-		 */
-		rte_delay_us_sleep(100);
-		return;
-	}
-	x = src->x;
-	if (x == NULL) {
-		/* Orphaned by xp_src_drop() while this callback waited. */
-		(void)rte_intr_callback_unregister_pending(src->ih, xp_fd_cb, src, xp_src_free_cb);
-	} else if (src->listener) {
-		xp_accept(x);
-	} else {
-		xp_pump(x, 64);
-	}
-	qpring_unlock(); /* delivers link events: nothing of x is used after it */
-}
 
 /* The alarm: connects, time limits, advertising. */
 static void

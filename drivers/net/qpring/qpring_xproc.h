@@ -163,17 +163,20 @@ xp_ms_tsc(uint32_t ms)
 }
 
 /*
- * qpring_wire_xproc.c, for the connection: the sockets as interrupt
- * sources (NULL when EAL refuses one), the link state from the connection
- * state, and the view of the peer's receiving side that the adapters
- * deliver through (unpublish: 0, or -ETIMEDOUT when an adapter did not
- * quiesce and the view stays with the peer's region).
+ * qpring_xproc_view.c: the link state refreshed after a change, and the
+ * view of the peer's receiving side that the adapters deliver through
+ * (unpublish: 0, or -ETIMEDOUT when an adapter did not quiesce and the
+ * view stays with the peer's region).
  */
-struct xp_fdsrc *xp_src_new(struct xp_port *x, int fd, uint8_t listener);
-void xp_src_drop(struct xp_fdsrc *src);
 void xp_link_refresh(struct xp_port *x);
 void xp_view_publish(struct xp_port *x);
 int xp_view_unpublish(struct xp_port *x);
+
+/* qpring_xproc_conn.c: the sockets as interrupt sources (NULL when EAL
+ * refuses one), their callback on the interrupt thread.
+ */
+struct xp_fdsrc *xp_src_new(struct xp_port *x, int fd, uint8_t listener);
+void xp_src_drop(struct xp_fdsrc *src);
 
 /*
  * qpring_xproc_conn.c, control lock held: open a connection on a

@@ -6,8 +6,9 @@
  * of a connection): the messages this side sends (HELLO, REGION, RXPORT,
  * the states), the handshake, the handling of each message received, and
  * the control steps that tell the peer to deliver or to stop (advertise,
- * withdraw). Runs under the control lock, on EAL's interrupt thread or a
- * control path, never on a data path.
+ * withdraw), and the sockets as EAL interrupt sources with their callback.
+ * Runs under the control lock, on EAL's interrupt thread or a control
+ * path, never on a data path.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -477,6 +478,109 @@ xp_pump(struct xp_port *x, unsigned int max)
 		xp_handle(x, &m);
 		qp_xproc_msg_clear(&m);
 	}
+}
+
+/* ------------------------------------------------------------ fd sources */
+
+static void xp_fd_cb(void *arg);
+
+/* EAL's removal callback of a source (its lock held): the fd is ours. */
+static void
+xp_src_free_cb(struct rte_intr_handle *ih, void *arg)
+{
+	struct xp_fdsrc *src = arg;
+
+	RTE_SET_USED(ih);
+	if (src->fd >= 0)
+		close(src->fd);
+	rte_intr_instance_free(src->ih);
+	free(src);
+}
+
+struct xp_fdsrc *
+xp_src_new(struct xp_port *x, int fd, uint8_t listener)
+{
+	struct xp_fdsrc *src = calloc(1, sizeof(*src));
+	int ret;
+
+	if (src == NULL)
+		return NULL;
+	src->fd = fd;
+	src->x = x;
+	src->listener = listener;
+	src->ih = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	if (src->ih == NULL)
+		goto err_free;
+	if (rte_intr_fd_set(src->ih, fd) != 0 || rte_intr_type_set(src->ih, RTE_INTR_HANDLE_EXT))
+		goto err_ih;
+	ret = rte_intr_callback_register(src->ih, xp_fd_cb, src);
+	if (ret != 0) {
+		QPRING_LOG(ERR, "%s: cannot watch fd %d on the interrupt thread: %s",
+			   x->p->name, fd, rte_strerror(-ret));
+		goto err_ih;
+	}
+	return src;
+
+err_ih:
+	rte_intr_instance_free(src->ih);
+err_free:
+	free(src);
+	return NULL;
+}
+
+/*
+ * Control lock held: stop watching @src and close its fd. Its callback may
+ * be running on the interrupt thread: if that is this thread, it is the
+ * caller's callback (removed when it returns); if another thread runs it,
+ * that callback is waiting for the control lock and, once it has it,
+ * finds the source orphaned and removes it itself (the shutdown keeps the
+ * fd readable so that it does come back).
+ */
+void
+xp_src_drop(struct xp_fdsrc *src)
+{
+	int ret;
+
+	if (src == NULL)
+		return;
+	src->x = NULL;
+	ret = rte_intr_callback_unregister(src->ih, xp_fd_cb, src);
+	if (ret >= 0) {
+		xp_src_free_cb(src->ih, src);
+		return;
+	}
+	if (rte_thread_is_intr()) {
+		ret = rte_intr_callback_unregister_pending(src->ih, xp_fd_cb, src, xp_src_free_cb);
+		if (ret >= 0)
+			return;
+	}
+	shutdown(src->fd, SHUT_RDWR);
+}
+
+/* The interrupt thread's entry for a socket (listening or connected). */
+static void
+xp_fd_cb(void *arg)
+{
+	struct xp_fdsrc *src = arg;
+	struct xp_port *x;
+
+	if (!qpring_trylock()) {
+		/* A control path holds the lock (and may be reading this very
+		 * socket): come back shortly, the fd is still readable.
+		 */
+		rte_delay_us_sleep(100);
+		return;
+	}
+	x = src->x;
+	if (x == NULL) {
+		/* Orphaned by xp_src_drop() while this callback waited. */
+		(void)rte_intr_callback_unregister_pending(src->ih, xp_fd_cb, src, xp_src_free_cb);
+	} else if (src->listener) {
+		xp_accept(x);
+	} else {
+		xp_pump(x, 64);
+	}
+	qpring_unlock(); /* delivers link events: nothing of x is used after it */
 }
 
 /* ------------------------------------------------------ control steps */
