@@ -50,28 +50,33 @@ stop_requested(void)
 	return __atomic_load_n(&stop_flag, __ATOMIC_RELAXED) != 0;
 }
 
+static void
+pmsg(const char *fmt, va_list ap)
+{
+	fputs(PERF_NAME ": ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void
 perr(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs(PERF_NAME ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	pmsg(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
+/* As perr(), flushed at once (progress a user watches). */
 void
 pinfo(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs(PERF_NAME ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	pmsg(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	fflush(stderr);
 }
 

@@ -112,10 +112,7 @@ static uint32_t rng = 0x9e3779b9u;
 static uint32_t
 rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
+	return nic_rnd(&rng);
 }
 
 static int

@@ -41,6 +41,19 @@ static const uint8_t nic_rss_spec_key[40] = {
 	0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
 };
 
+/* A xorshift32 step of *@state (not 0): the tests' reproducible choices. */
+static inline uint32_t
+nic_rnd(uint32_t *state)
+{
+	uint32_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*state = x;
+	return x;
+}
+
 /* One test frame, described by data. */
 struct nic_pkt {
 	uint8_t l3;        /* 0: not IP (ethertype NIC_ETHERTYPE_TEST), 4 or 6 */

@@ -94,10 +94,7 @@ static uint32_t rng = 0x2545f491u;
 static uint32_t
 rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
+	return nic_rnd(&rng);
 }
 
 static void

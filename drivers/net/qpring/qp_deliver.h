@@ -520,23 +520,27 @@ qp_plan(const struct qp_dctx *c, struct qp_adapter_q *sad, struct qp_slot *ss,
 	return QP_ST_OK;
 }
 
-/* Receive offloads and the write-back of a frame placed in one buffer. */
+/*
+ * Receive offloads @offloads (the receiver's, less the checksums where the
+ * frame is not in one piece at @dst) and the write-back of a frame whose
+ * first (or only) buffer is @dst; @wb: write-back flags already known.
+ */
 static inline void
-qp_place_offloads(const struct qp_dctx *c, struct qp_plan *pl, struct qp_slot *rs,
-		  uint8_t *dst, uint32_t *len, uint32_t *start)
+qp_place_offloads(uint32_t offloads, struct qp_plan *pl, struct qp_slot *rs,
+		  uint8_t *dst, uint32_t *len, uint32_t *start, uint16_t wb)
 {
-	uint16_t vlan = 0, wb = 0;
+	uint16_t vlan = 0;
 
-	if (c->offloads & (QP_RXO_CKSUM | QP_RXO_VLAN_STRIP))
-		wb = qp_rx_offload(c->offloads, dst, len, start, &pl->h, &vlan);
+	if (offloads & (QP_RXO_CKSUM | QP_RXO_VLAN_STRIP))
+		wb |= qp_rx_offload(offloads, dst, len, start, &pl->h, &vlan);
 	rs->wb_hash = pl->hash;
 	rs->wb_ptype = pl->h.ptype;
 	if (wb & QP_WB_VLAN)
 		/* The receiver sees the frame without its outer tag. */
 		rs->wb_ptype = (pl->h.ptype & ~RTE_PTYPE_L2_MASK) |
 			       (pl->h.vlan > 1 ? RTE_PTYPE_L2_ETHER_VLAN : RTE_PTYPE_L2_ETHER);
-	wb |= (pl->hashed && (c->offloads & QP_RXO_RSS_HASH)) ? QP_WB_RSS : 0;
-	wb |= (c->offloads & QP_RXO_PTYPE) ? QP_WB_PTYPE : 0;
+	wb |= (pl->hashed && (offloads & QP_RXO_RSS_HASH)) ? QP_WB_RSS : 0;
+	wb |= (offloads & QP_RXO_PTYPE) ? QP_WB_PTYPE : 0;
 	rs->wb_vlan = vlan;
 	rs->wb_ol = wb;
 	rs->wb_off = (uint16_t)*start;
@@ -583,23 +587,18 @@ qp_place(const struct qp_dctx *c, struct qp_slot *ss, struct qp_plan *pl, uint32
 			len = m->pkt_len;
 		}
 		if (unlikely(c->parse) && rx_st == QP_ST_OK) {
-			if (likely(m->nb_segs == 1)) {
-				qp_place_offloads(c, pl, rs, rte_pktmbuf_mtod(m, uint8_t *),
-						  &len, &start);
-			} else {
+			if (likely(m->nb_segs == 1))
+				qp_place_offloads(c->offloads, pl, rs, rte_pktmbuf_mtod(m, uint8_t *),
+						  &len, &start, 0);
+			else
 				/* A chain (to a scattering receiver): the
 				 * checksums are checked over its buffers, before
 				 * a strip moves the addresses.
 				 */
-				struct qp_dctx nc = *c;
-				uint16_t ck = (c->offloads & QP_RXO_CKSUM) ?
-					      qp_rx_cksum_chain(m, &pl->h) : 0;
-
-				nc.offloads &= ~QP_RXO_CKSUM;
-				qp_place_offloads(&nc, pl, rs, rte_pktmbuf_mtod(m, uint8_t *),
-						  &len, &start);
-				rs->wb_ol |= ck;
-			}
+				qp_place_offloads(c->offloads & ~QP_RXO_CKSUM, pl, rs,
+						  rte_pktmbuf_mtod(m, uint8_t *), &len, &start,
+						  (c->offloads & QP_RXO_CKSUM) ?
+						  qp_rx_cksum_chain(m, &pl->h) : 0);
 		}
 		/* The frame's mbuf, chain and all, goes to the receiver: the
 		 * send slot no longer holds it.
@@ -627,7 +626,7 @@ qp_place(const struct qp_dctx *c, struct qp_slot *ss, struct qp_plan *pl, uint32
 			if (unlikely(pl->wflags & QP_WQE_F_TXO))
 				qp_tx_offload_patch(&pl->txo, dst, len);
 			if (unlikely(c->parse))
-				qp_place_offloads(c, pl, rs, dst, &len, &start);
+				qp_place_offloads(c->offloads, pl, rs, dst, &len, &start, 0);
 		}
 		if ((uintptr_t)rs == dbl)
 			qp_regs_clear_in_service(&rq->regs, db);
@@ -652,12 +651,8 @@ qp_place(const struct qp_dctx *c, struct qp_slot *ss, struct qp_plan *pl, uint32
 				/* Checksums need the frame in one piece: only the
 				 * header work (type, hash, tag) is done here.
 				 */
-				struct qp_dctx nc = *c;
-				uint32_t l0 = l;
-
-				nc.offloads &= ~QP_RXO_CKSUM;
-				qp_place_offloads(&nc, pl, ps, dst, &l0, &start);
-				l = l0;
+				qp_place_offloads(c->offloads & ~QP_RXO_CKSUM, pl, ps, dst, &l,
+						  &start, 0);
 			}
 		}
 		qp_slot_stage(ps, l, 0);

@@ -72,14 +72,6 @@ qpring_rx_publish(struct qpring_rxq *rxq, const struct qp_slot *last, uint32_t h
 	rxq->c[QP_RXC_ERRORS] += errors;
 }
 
-/* A completed receive slot's write-back, read before the slot is re-posted. */
-struct qpring_wb {
-	uint32_t hash;
-	uint32_t ptype;
-	uint16_t vlan;
-	uint16_t ol;
-	uint16_t off;
-};
 
 static __rte_always_inline void
 qpring_wb_read(const struct qp_slot *s, struct qpring_wb *w)
@@ -91,14 +83,8 @@ qpring_wb_read(const struct qp_slot *s, struct qpring_wb *w)
 	w->off = s->wb_off;
 }
 
-/*
- * The adapter's receive offloads into the mbuf: hash, packet type, the
- * stripped tag, checksum flags (UNKNOWN where the adapter could not check,
- * which is the absence of both GOOD and BAD), and a frame start the strip
- * moved.
- */
-static __rte_noinline void
-qpring_wb_apply(const struct qpring_rxq *rxq, struct rte_mbuf *m, const struct qpring_wb *w)
+uint64_t
+qpring_wb_offloads(const struct qpring_rxq *rxq, struct rte_mbuf *m, const struct qpring_wb *w)
 {
 	uint64_t ol = 0;
 
@@ -120,6 +106,17 @@ qpring_wb_apply(const struct qpring_rxq *rxq, struct rte_mbuf *m, const struct q
 		ol |= (w->ol & QP_WB_L4_GOOD) ? RTE_MBUF_F_RX_L4_CKSUM_GOOD :
 		      (w->ol & QP_WB_L4_BAD) ? RTE_MBUF_F_RX_L4_CKSUM_BAD :
 		      RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN;
+	return ol;
+}
+
+/* The write-back into the mbuf: qpring_wb_offloads(), and a frame start
+ * the strip moved.
+ */
+static __rte_noinline void
+qpring_wb_apply(const struct qpring_rxq *rxq, struct rte_mbuf *m, const struct qpring_wb *w)
+{
+	uint64_t ol = qpring_wb_offloads(rxq, m, w);
+
 	if (w->off != 0 && w->off <= m->data_len) {
 		/* The stripped tag moved the frame's start. Copy mode set the
 		 * lengths from the slot's result already; zero copy hands over

@@ -68,4 +68,23 @@ qpring_rx_post_credit(struct qp_slot *s)
 	__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
 }
 
+/* A completed receive slot's write-back, read before the slot is re-posted. */
+struct qpring_wb {
+	uint32_t hash;
+	uint32_t ptype;
+	uint16_t vlan;
+	uint16_t ol;
+	uint16_t off;
+};
+
+/*
+ * The adapter's receive offloads into mbuf @m: hash, packet type, the
+ * stripped tag; returns the ol_flags to add, checksum flags among them
+ * (UNKNOWN where the adapter could not check: neither GOOD nor BAD). Where
+ * the frame starts (a strip moved it) is the caller's: it depends on whose
+ * buffer holds the frame.
+ */
+uint64_t qpring_wb_offloads(const struct qpring_rxq *rxq, struct rte_mbuf *m,
+			    const struct qpring_wb *w);
+
 #endif /* QPRING_RX_H */

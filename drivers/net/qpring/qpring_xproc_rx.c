@@ -26,6 +26,7 @@
 
 #include "qpring.h"
 #include "qpring_wire.h"
+#include "qpring_rx.h"
 #include "qpring_xproc.h"
 
 /* Receive slots harvested per inner round (one bulk allocation each). */
@@ -484,16 +485,8 @@ xp_rearm(const struct qpring_rxq *rxq, struct rte_mbuf *m, uint32_t len)
 }
 
 /* A completed slot's write-back, read once (the peer may change it). */
-struct xp_wb {
-	uint32_t hash;
-	uint32_t ptype;
-	uint16_t vlan;
-	uint16_t ol;
-	uint16_t off;
-};
-
 static __rte_always_inline void
-xp_wb_read(const struct qp_slot *s, struct xp_wb *w)
+xp_wb_read(const struct qp_slot *s, struct qpring_wb *w)
 {
 	w->hash = __atomic_load_n(&s->wb_hash, __ATOMIC_RELAXED);
 	w->ptype = __atomic_load_n(&s->wb_ptype, __ATOMIC_RELAXED);
@@ -507,28 +500,10 @@ xp_wb_read(const struct qp_slot *s, struct xp_wb *w)
  * only if the frame stays inside its buffer, whatever the peer wrote.
  */
 static __rte_noinline void
-xp_wb_apply(const struct qpring_rxq *rxq, struct rte_mbuf *m, const struct xp_wb *w)
+xp_wb_apply(const struct qpring_rxq *rxq, struct rte_mbuf *m, const struct qpring_wb *w)
 {
-	uint64_t ol = 0;
+	uint64_t ol = qpring_wb_offloads(rxq, m, w);
 
-	if (w->ol & QP_WB_RSS) {
-		m->hash.rss = w->hash;
-		ol |= RTE_MBUF_F_RX_RSS_HASH;
-	}
-	if (w->ol & QP_WB_PTYPE)
-		m->packet_type = w->ptype;
-	if (w->ol & QP_WB_VLAN) {
-		m->vlan_tci = w->vlan;
-		ol |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
-	}
-	if (rxq->offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
-		ol |= (w->ol & QP_WB_IP_GOOD) ? RTE_MBUF_F_RX_IP_CKSUM_GOOD :
-		      (w->ol & QP_WB_IP_BAD) ? RTE_MBUF_F_RX_IP_CKSUM_BAD :
-		      RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN;
-	if (rxq->offloads & (RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM))
-		ol |= (w->ol & QP_WB_L4_GOOD) ? RTE_MBUF_F_RX_L4_CKSUM_GOOD :
-		      (w->ol & QP_WB_L4_BAD) ? RTE_MBUF_F_RX_L4_CKSUM_BAD :
-		      RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN;
 	if (w->off != 0 && (uint32_t)w->off + m->data_len <= rxq->buf_cap)
 		m->data_off = (uint16_t)(m->data_off + w->off);
 	m->ol_flags |= ol;
@@ -610,7 +585,7 @@ xp_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts, i
 			struct rte_mbuf *m = shadow[idx];
 			const uint32_t len = QP_RES_LEN(res[j]);
 			const uint16_t st = QP_RES_STATUS(res[j]);
-			struct xp_wb w;
+			struct qpring_wb w;
 
 			if (wb && (st & QP_ST_F_WB))
 				xp_wb_read(s, &w); /* before the WQE overwrites it */
@@ -683,7 +658,7 @@ xp_rx_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		uint32_t parts = 1, total = 0, j;
 		uint16_t wst, st;
 		int bad = 0, waiting;
-		struct xp_wb w;
+		struct qpring_wb w;
 
 		res[0] = qp_slot_result(&slots[head & mask]); /* D1 */
 		if (QP_RES_IND(res[0]) != QP_IND_DONE)
