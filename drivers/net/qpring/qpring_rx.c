@@ -53,26 +53,6 @@ _Static_assert(offsetof(struct rte_mbuf, data_len) == offsetof(struct rte_mbuf, 
 	       offsetof(struct rte_mbuf, vlan_tci) == offsetof(struct rte_mbuf, data_len) + 2,
 	       "data_len and vlan_tci follow pkt_len");
 
-/*
- * End of a receive burst: one doorbell for every slot re-posted (the newest
- * is @last), the harvest point moved to @head, and the burst's counters.
- */
-static __rte_always_inline void
-qpring_rx_publish(struct qpring_rxq *rxq, const struct qp_slot *last, uint32_t head,
-		  uint32_t posted, uint16_t out, uint64_t bytes, uint32_t errors)
-{
-	if (posted == 0)
-		return;
-	qp_doorbell_ring(&rxq->hw->regs, last, posted); /* R1 */
-	rxq->head = head;
-	rxq->c[QP_RXC_DOORBELLS]++;
-	rxq->c[QP_RXC_POSTED] += posted;
-	rxq->c[QP_RXC_PKTS] += out;
-	rxq->c[QP_RXC_BYTES] += bytes;
-	rxq->c[QP_RXC_ERRORS] += errors;
-}
-
-
 static __rte_always_inline void
 qpring_wb_read(const struct qp_slot *s, struct qpring_wb *w)
 {

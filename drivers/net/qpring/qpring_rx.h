@@ -68,6 +68,25 @@ qpring_rx_post_credit(struct qp_slot *s)
 	__atomic_store_n(&s->res, QP_RES(0, 0, QP_IND_POSTED), __ATOMIC_RELAXED);
 }
 
+/*
+ * End of a receive burst: one doorbell for every slot re-posted (the newest
+ * is @last), the harvest point moved to @head, and the burst's counters.
+ */
+static __rte_always_inline void
+qpring_rx_publish(struct qpring_rxq *rxq, const struct qp_slot *last, uint32_t head,
+		  uint32_t posted, uint16_t out, uint64_t bytes, uint32_t errors)
+{
+	if (posted == 0)
+		return;
+	qp_doorbell_ring(&rxq->hw->regs, last, posted); /* R1 */
+	rxq->head = head;
+	rxq->c[QP_RXC_DOORBELLS]++;
+	rxq->c[QP_RXC_POSTED] += posted;
+	rxq->c[QP_RXC_PKTS] += out;
+	rxq->c[QP_RXC_BYTES] += bytes;
+	rxq->c[QP_RXC_ERRORS] += errors;
+}
+
 /* A completed receive slot's write-back, read before the slot is re-posted. */
 struct qpring_wb {
 	uint32_t hash;

@@ -510,25 +510,6 @@ xp_wb_apply(const struct qpring_rxq *rxq, struct rte_mbuf *m, const struct qprin
 }
 
 /*
- * End of a receive burst: one doorbell for every slot re-posted (the newest
- * is @last), the harvest point moved to @head, the burst's counters.
- */
-static __rte_always_inline void
-xp_rx_publish(struct qpring_rxq *rxq, const struct qp_slot *last, uint32_t head,
-	      uint32_t posted, uint16_t out, uint64_t bytes, uint32_t errors)
-{
-	if (posted == 0)
-		return;
-	qp_doorbell_ring(&rxq->hw->regs, last, posted); /* R1 */
-	rxq->head = head;
-	rxq->c[QP_RXC_DOORBELLS]++;
-	rxq->c[QP_RXC_POSTED] += posted;
-	rxq->c[QP_RXC_PKTS] += out;
-	rxq->c[QP_RXC_BYTES] += bytes;
-	rxq->c[QP_RXC_ERRORS] += errors;
-}
-
-/*
  * Receive burst. Harvests slots whose indicator reads DONE, in ring order,
  * and re-posts a fresh buffer of the driver's pool into exactly those
  * slots, then rings the doorbell once. The frame's mbuf is the one this
@@ -614,7 +595,7 @@ xp_rx_common(struct qpring_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts, i
 		if (k < want)
 			break;
 	}
-	xp_rx_publish(rxq, last, head, posted, out, bytes, errors);
+	qpring_rx_publish(rxq, last, head, posted, out, bytes, errors);
 	return out;
 }
 
@@ -723,7 +704,7 @@ xp_rx_scatter(void *q, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		bytes += total;
 		pkts[out++] = first;
 	}
-	xp_rx_publish(rxq, last, head, posted, out, bytes, errors);
+	qpring_rx_publish(rxq, last, head, posted, out, bytes, errors);
 	return out;
 }
 
